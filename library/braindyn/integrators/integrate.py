@@ -1,0 +1,129 @@
+"""``bp.integrate``: solve an ODE over an interval in one call (for lessons)."""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ..math import backend
+from ..math.functions import as_numpy
+from .odeint import DEFAULT_DT, Integrator, check_dt, odeint
+
+
+def integrate(f: Callable, y0, t_span: Sequence[float], dt: float = DEFAULT_DT,
+              method: str = "rk4", adaptive: bool = False, tol: float = 1e-3,
+              args: tuple = (), jit: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate ``f`` (written as for ``odeint``) from ``t_span[0]`` to ``t_span[1]``.
+
+    ``f``'s parameters before ``t`` are the variables: with one variable
+    ``y0`` is its value; with several, ``y0[0], y0[1], ...`` are theirs (all of
+    one shape).  ``args`` are the parameters after ``t``.
+
+    Returns ``(ts, ys)`` as NumPy arrays with ``ts[0] = t_span[0]``,
+    ``ts[-1] = t_span[1]`` and ``ys.shape == (len(ts),) + np.shape(y0)``.
+    Fixed step: ``ts`` advances by ``dt`` (the last step is shortened to land
+    on ``t_span[1]`` if dt does not divide the interval).  Adaptive: ``dt`` is
+    the first trial step and ``ts`` are the accepted step times.
+    ``jit=True`` compiles the fixed-step loop (Numba or JAX) for speed.
+    """
+    check_dt(dt)
+    if len(t_span) != 2:
+        raise ValueError(f"t_span must be (t_start, t_end), got {t_span!r}")
+    t0, t1 = float(t_span[0]), float(t_span[1])
+    if not t1 > t0:
+        raise ValueError(f"t_span must have t_end > t_start, got {t_span!r}")
+    integral = f if isinstance(f, Integrator) else odeint(f, method=method, adaptive=adaptive,
+                                                           tol=tol)
+    nvar = len(integral.sig.variables)
+    if not isinstance(args, tuple):
+        args = (args,)
+    nparams = len(integral.sig.params) - len(integral.sig.defaults)
+    if not nparams <= len(args) <= len(integral.sig.params):
+        raise ValueError(f"{integral.__name__}() takes the parameters "
+                         f"{integral.sig.params} after t; args gives {len(args)} value(s)")
+    y0 = np.asarray(as_numpy(y0), dtype=backend.get_dtype())
+    if nvar > 1 and (y0.ndim == 0 or y0.shape[0] != nvar):
+        raise ValueError(f"{integral.__name__}() has {nvar} variables "
+                         f"{integral.sig.variables}: give y0 as a sequence of {nvar} values")
+    state = tuple(y0[i] for i in range(nvar)) if nvar > 1 else (y0,)
+
+    def pack(s):
+        return np.stack([as_numpy(x) for x in s]) if nvar > 1 else as_numpy(s[0])
+
+    if integral.adaptive:
+        return _adaptive(integral, state, t0, t1, dt, args, pack)
+    n = int(np.ceil((t1 - t0) / dt - 1e-9))
+    ts = t0 + dt * np.arange(n + 1)
+    ts[-1] = t1
+    if jit:
+        ys = _compiled_loop(integral, state, ts, args, nvar)
+        return ts, ys
+    ys = np.empty((n + 1,) + y0.shape, dtype=y0.dtype)
+    ys[0] = pack(state)
+    for i in range(n):
+        out = integral(*state, ts[i], *args, dt=ts[i + 1] - ts[i])
+        state = out if nvar > 1 else (out,)
+        ys[i + 1] = pack(state)
+    return ts, ys
+
+
+def _adaptive(integral, state, t0, t1, dt, args, pack):
+    ts, ys = [t0], [pack(state)]
+    t = t0
+    while t < t1:
+        h = min(dt, t1 - t)
+        *out, dt = integral(*state, t, *args, dt=h)
+        state = tuple(out)
+        t = t1 if h == t1 - t else t + h
+        ts.append(t)
+        ys.append(pack(state))
+        dt = float(dt)
+        if not np.isfinite(dt) or dt <= 0:
+            raise ValueError(f"adaptive integration failed at t={t}: the proposed step is "
+                             f"{dt}; check the equations or raise tol")
+    return np.asarray(ts), np.stack(ys)
+
+
+def _compiled_loop(integral, state, ts, args, nvar):
+    """The fixed-step loop, generated for the variables at hand and compiled."""
+    step = integral.compiled("jax" if backend.get_backend() == "jax" else "numba")
+    shape = np.shape(state[0])
+    # 0-d arrays become floats, so the loop's variables keep one type in Numba
+    state = tuple(float(s) if np.shape(s) == () else s for s in state)
+    ys = np.zeros((len(ts),) + ((nvar,) if nvar > 1 else ()) + shape)
+    return _run_generated(step, state, ts, args, nvar, ys)
+
+
+def _run_generated(step, state, ts, args, nvar, ys):
+    vs = [f"y{i}" for i in range(nvar)]
+    ps = [f"p{i}" for i in range(len(args))]
+    if backend.get_backend() == "jax":
+        src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
+    def body(i, carry):
+        {', '.join(vs)}, ys = carry
+        {', '.join(vs)} = step({', '.join(vs)}, ts[i], {''.join(p + ', ' for p in ps)}dt=ts[i + 1] - ts[i])
+        ys = ys.at[i + 1].set({'xp.stack([' + ', '.join(vs) + '])' if nvar > 1 else vs[0]})
+        return {', '.join(vs)}, ys
+    ys = ys.at[0].set({'xp.stack([' + ', '.join(vs) + '])' if nvar > 1 else vs[0]})
+    {', '.join(vs)}, ys = fori_loop(0, ts.shape[0] - 1, body, ({', '.join(vs)}, ys))
+    return ys
+"""
+        import jax
+        import jax.numpy as jnp
+        ns = {"step": step, "xp": jnp, "fori_loop": jax.lax.fori_loop}
+        exec(src, ns)
+        fn = jax.jit(ns["loop"])
+        return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
+                             *[jnp.asarray(s) for s in state], *args))
+    src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
+    {''.join(f'ys[0, {i}] = {v}; ' for i, v in enumerate(vs)) if nvar > 1 else 'ys[0] = y0'}
+    for i in range(ts.shape[0] - 1):
+        {', '.join(vs)} = step({', '.join(vs)}, ts[i], {''.join(p + ', ' for p in ps)}dt=ts[i + 1] - ts[i])
+        {''.join(f'ys[i + 1, {i}] = {v}; ' for i, v in enumerate(vs)) if nvar > 1 else 'ys[i + 1] = y0'}
+    return ys
+"""
+    import numba
+    ns = {"step": step}
+    exec(src, ns)
+    fn = numba.njit(ns["loop"])
+    return fn(ts, ys, *state, *args)

@@ -1,0 +1,93 @@
+"""The names of the integration methods, their aliases, and ``methods()``.
+
+Names are lower-case; ``'RK4'``, ``'rk-4'`` and ``'Dormand-Prince'`` are read
+as ``rk4``, ``rk_4`` and ``dormand_prince``.  An unknown name is an error that
+lists the closest valid names (as Brian2's and scipy's registries do).
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from . import adaptive, runge_kutta
+from .butcher import ButcherTableau
+
+
+@dataclass(frozen=True)
+class MethodInfo:
+    """One row of ``methods()``: what the widgets build their menus from."""
+    name: str
+    long_name: str
+    order: int
+    stages: int
+    adaptive: bool
+    description: str
+    aliases: tuple
+    tableau: ButcherTableau | None = None
+
+
+def _rk_info(tab: ButcherTableau) -> MethodInfo:
+    if tab.adaptive:
+        desc = (f"{tab.long_name}: order {tab.order} with an order-{tab.error_order} "
+                f"error estimate, {tab.stages} stages")
+    else:
+        desc = f"{tab.long_name}: order {tab.order}, {tab.stages} stage" + \
+            ("s" if tab.stages > 1 else "")
+    return MethodInfo(tab.name, tab.long_name, tab.order, tab.stages, tab.adaptive, desc,
+                      tab.aliases, tab)
+
+
+EXPONENTIAL_EULER = MethodInfo(
+    "exponential_euler", "exponential Euler", 1, 1, False,
+    "exponential Euler: each variable's equation solved exactly when linear in it; "
+    "stable at large dt for HH-type gates, order 1",
+    ("exp_euler", "exponential", "expeuler"))
+
+METHODS: dict[str, MethodInfo] = {}
+for _tab in runge_kutta.FIXED_STEP + adaptive.EMBEDDED:
+    METHODS[_tab.name] = _rk_info(_tab)
+METHODS[EXPONENTIAL_EULER.name] = EXPONENTIAL_EULER
+
+ALIASES: dict[str, str] = {}
+for _info in METHODS.values():
+    for _alias in _info.aliases:
+        ALIASES[_alias] = _info.name
+
+
+def normalise(name: str) -> str:
+    return name.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
+
+
+def get_method(name: str) -> MethodInfo:
+    """The method called ``name`` (or one of its aliases), or a ValueError that
+    names the closest valid names."""
+    if not isinstance(name, str):
+        raise TypeError(f"method must be a name such as 'rk4', got {type(name).__name__}")
+    key = normalise(name)
+    key = ALIASES.get(key, key)
+    if key in METHODS:
+        return METHODS[key]
+    close = difflib.get_close_matches(key, list(METHODS) + list(ALIASES), n=4, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(ALIASES.get(c, c)) for c in close)}?" if close else ""
+    raise ValueError(f"unknown integration method {name!r}{hint} "
+                     f"Valid names: {', '.join(METHODS)}")
+
+
+class MethodTable(list):
+    """A list of ``MethodInfo`` that prints as a table."""
+
+    def __repr__(self):
+        rows = [f"{'name':<18}{'order':>5}{'stages':>7}  {'adaptive':<9}description"]
+        for m in self:
+            rows.append(f"{m.name:<18}{m.order:>5}{m.stages:>7}  {'yes' if m.adaptive else '':<9}"
+                        f"{m.long_name}")
+        return "\n".join(rows)
+
+
+def methods(adaptive: bool | None = None) -> MethodTable:
+    """Every ODE method with its order, stages, adaptivity and a description.
+
+    ``methods(adaptive=True)`` lists only the embedded pairs.
+    """
+    return MethodTable(m for m in METHODS.values()
+                       if adaptive is None or m.adaptive == adaptive)

@@ -1,0 +1,173 @@
+"""``bm.jit`` and ``bm.for_loop``: compiled functions and time loops.
+
+NumPy backend: ``bm.jit(f)`` is ``numba.njit(f)``, after replacing every
+``odeint`` integral that ``f`` names by its Numba-compiled step, so that
+integrals can be called inside compiled code.  JAX backend: ``bm.jit(f)`` is
+``jax.jit(f)``, with the ``bm.random`` key threaded through the call so that
+random draws inside the function stay reproducible and never leak tracers.
+The backend is looked up at the first call, not at decoration.
+"""
+from __future__ import annotations
+
+import functools
+import types
+from typing import Any, Callable
+
+from . import backend
+from .variable import Variable, unwrap
+
+
+def _unwrap_args(args):
+    return tuple(unwrap(a) for a in args)
+
+
+def numba_ready(func: Callable) -> Callable:
+    """A copy of ``func`` whose globals and closure name compiled integrals
+    (and compiled ``bm.jit`` functions) instead of Python objects, for Numba."""
+    from ..integrators.odeint import Integrator  # late: integrators import math
+
+    def convert(value):
+        if isinstance(value, Integrator):
+            return value.compiled("numba")
+        if isinstance(value, JitFunction):
+            return value._compile_numba()
+        return value
+
+    names = set(func.__code__.co_names)
+    new_globals = None
+    for name in names:
+        if name in func.__globals__:
+            value = func.__globals__[name]
+            new = convert(value)
+            if new is not value:
+                if new_globals is None:
+                    new_globals = dict(func.__globals__)
+                new_globals[name] = new
+    closure = func.__closure__
+    new_closure = closure
+    if closure:
+        cells = [types.CellType(convert(c.cell_contents)) for c in closure]
+        if any(a.cell_contents is not b.cell_contents for a, b in zip(cells, closure)):
+            new_closure = tuple(cells)
+    if new_globals is None and new_closure is closure:
+        return func
+    new = types.FunctionType(func.__code__, new_globals or func.__globals__, func.__name__,
+                             func.__defaults__, new_closure)
+    new.__kwdefaults__ = func.__kwdefaults__
+    return new
+
+
+def njit(func: Callable, **options):
+    """Compile ``func`` with Numba (the NumPy backend's compiler)."""
+    import numba
+
+    from . import numba_support
+    numba_support.register()
+    return numba.njit(numba_ready(func), **options)
+
+
+class JitFunction:
+    """What ``bm.jit`` returns: compiles on the first call, per backend."""
+
+    def __init__(self, func: Callable, **options):
+        functools.update_wrapper(self, func)
+        self.func = func
+        self.options = options
+        self._compiled: dict[str, Any] = {}
+
+    def _compile_numba(self):
+        if "numpy" not in self._compiled:
+            opts = {k: v for k, v in self.options.items() if k in ("parallel", "fastmath")}
+            self._compiled["numpy"] = njit(self.func, **opts)
+        return self._compiled["numpy"]
+
+    def _compile_jax(self):
+        if "jax" not in self._compiled:
+            import jax
+
+            from . import random
+
+            func = self.func
+
+            def with_key(key, *args, **kwargs):
+                var = random.DEFAULT_KEY
+                saved = var._value
+                var._value = key
+                try:
+                    out = func(*args, **kwargs)
+                    return out, var._value
+                finally:
+                    var._value = saved
+
+            static = self.options.get("static_argnums", ())
+            if isinstance(static, int):
+                static = (static,)
+            self._compiled["jax"] = jax.jit(
+                with_key, static_argnums=tuple(s + 1 for s in static))
+        return self._compiled["jax"]
+
+    def __call__(self, *args, **kwargs):
+        args = _unwrap_args(args)
+        kwargs = {k: unwrap(v) for k, v in kwargs.items()}
+        if backend.get_backend() == "jax":
+            from . import random
+            var = random.DEFAULT_KEY
+            out, var._value = self._compile_jax()(var._value, *args, **kwargs)
+            return out
+        return self._compile_numba()(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<bm.jit of {self.func.__qualname__}>"
+
+
+def jit(func: Callable | None = None, **options):
+    """Compile a plain function: with Numba on the NumPy backend, with
+    ``jax.jit`` on the JAX backend.  Use as ``bm.jit(f)`` or ``@bm.jit``.
+
+    Options: ``parallel=True`` (Numba: run ``numba.prange`` loops on all
+    cores), ``static_argnums`` (JAX).  The function may call ``odeint``
+    integrals and ``bm`` functions.  To debug, call the plain function.
+    """
+    if func is None:
+        return lambda f: jit(f, **options)
+    if isinstance(func, Variable) or not callable(func):
+        raise TypeError(f"bm.jit compiles functions; got {type(func).__name__}")
+    if hasattr(func, "__jit__"):  # objects (models) know how to compile themselves
+        return func.__jit__(**options)
+    return JitFunction(func, **options)
+
+
+_loop_cache: dict = {}
+
+
+def for_loop(body: Callable, n_steps: int, init):
+    """Run ``carry = body(i, carry)`` for i = 0 .. n_steps-1 in compiled code.
+
+    ``init`` is the first carry (an array, a number, or a tuple of them); the
+    last carry is returned.  NumPy backend: the loop and ``body`` are compiled
+    by Numba; JAX backend: ``jax.lax.fori_loop`` inside ``jax.jit``.  Keep
+    each carry entry's type fixed (floats stay floats) so the loop compiles.
+    """
+    if not isinstance(n_steps, int) or n_steps < 0:
+        raise ValueError(f"n_steps must be a non-negative int, got {n_steps!r}")
+    init = unwrap(init) if not isinstance(init, tuple) else _unwrap_args(init)
+    be = backend.get_backend()
+    key = (be, body)
+    if key not in _loop_cache:
+        if be == "jax":
+            import jax
+
+            def run(n, carry):
+                return jax.lax.fori_loop(0, n, body, carry)
+            _loop_cache[key] = jit(run)
+        else:
+            import numba
+            cbody = njit(body)
+
+            @numba.njit
+            def run(n, carry):
+                for i in range(n):
+                    carry = cbody(i, carry)
+                return carry
+            _loop_cache[key] = run
+    return _loop_cache[key](n_steps, init)
