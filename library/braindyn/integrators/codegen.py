@@ -95,8 +95,10 @@ def rk_attempt_source(tab: ButcherTableau, sig: Signature, name: str) -> str:
     each measured against a mixed absolute/relative tolerance
     (atol = rtol = tol, as scipy's ``solve_ivp`` with its RMS norm).
     """
-    head = (["self"] if sig.has_self else []) + list(sig.variables) + ["t"] \
-        + list(sig.params) + ["dt", "tol"]
+    # dt and tol come before the parameters, so that those keep their defaults
+    head = sig.head(0.0).replace(", dt=0.0", "").split(", ")
+    i = head.index("t") + 1
+    head = head[:i] + ["dt", "tol"] + head[i:]
     lines = [f"def {name}({', '.join(head)}):",
              f'    """A trial step of {tab.long_name}: new values and the error ratio."""']
     lines += stage_lines(tab, sig)

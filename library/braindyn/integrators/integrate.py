@@ -7,6 +7,7 @@ import numpy as np
 
 from ..math import backend
 from ..math.functions import as_numpy
+from . import step_size
 from .odeint import DEFAULT_DT, Integrator, check_dt, odeint
 
 
@@ -32,8 +33,7 @@ def integrate(f: Callable, y0, t_span: Sequence[float], dt: float = DEFAULT_DT,
     t0, t1 = float(t_span[0]), float(t_span[1])
     if not t1 > t0:
         raise ValueError(f"t_span must have t_end > t_start, got {t_span!r}")
-    integral = f if isinstance(f, Integrator) else odeint(f, method=method, adaptive=adaptive,
-                                                           tol=tol)
+    integral = f if isinstance(f, Integrator) else _integral(f, method, adaptive, tol)
     nvar = len(integral.sig.variables)
     if not isinstance(args, tuple):
         args = (args,)
@@ -67,20 +67,51 @@ def integrate(f: Callable, y0, t_span: Sequence[float], dt: float = DEFAULT_DT,
     return ts, ys
 
 
+_integrals: dict = {}
+_loops: dict = {}
+
+
+def _integral(f, method, adaptive, tol) -> Integrator:
+    # One integral per (f, method): its compiled step is reused by later calls,
+    # so a slider that changes dt never recompiles.
+    key = (f, method, bool(adaptive), tol)
+    if key not in _integrals:
+        if len(_integrals) > 256:
+            _integrals.clear()
+        _integrals[key] = odeint(f, method=method, adaptive=adaptive, tol=tol)
+    return _integrals[key]
+
+
 def _adaptive(integral, state, t0, t1, dt, args, pack):
+    """Adaptive stepping as scipy's solve_ivp does it: each accepted step is as
+    long as the controller allows (no need to land on a grid), so the accepted
+    times are the solver's own.  Uses the method's trial step and the
+    controller rules of ``step_size``."""
+    attempt = integral.trial_step()
+    tab = integral.info.tableau
+    q = min(tab.order, tab.error_order)
     ts, ys = [t0], [pack(state)]
-    t = t0
+    t, h, rejected, n_rejects = t0, dt, False, 0
     while t < t1:
-        h = min(dt, t1 - t)
-        *out, dt = integral(*state, t, *args, dt=h)
-        state = tuple(out)
-        t = t1 if h == t1 - t else t + h
-        ts.append(t)
-        ys.append(pack(state))
-        dt = float(dt)
-        if not np.isfinite(dt) or dt <= 0:
-            raise ValueError(f"adaptive integration failed at t={t}: the proposed step is "
-                             f"{dt}; check the equations or raise tol")
+        last = h >= (t1 - t) * (1.0 - 1e-12)
+        if last:
+            h = t1 - t
+        *new, ratio = attempt(*state, t, h, integral.tol, *args)
+        if ratio <= 1.0:
+            state = tuple(new)
+            t = t1 if last else t + h
+            ts.append(t)
+            ys.append(pack(state))
+            h = h * step_size.grow_factor(ratio, q, rejected)
+            rejected, n_rejects = False, 0
+        else:
+            n_rejects += 1
+            if n_rejects > step_size.MAX_REJECTS or not ratio < 1e300:
+                raise ValueError(f"adaptive integration failed at t={t}: the error stays "
+                                 f"above tol={integral.tol} (or is NaN); check the "
+                                 f"equations, raise tol or try another method")
+            h = h * step_size.shrink_factor(ratio, q)
+            rejected = True
     return np.asarray(ts), np.stack(ys)
 
 
@@ -95,8 +126,21 @@ def _compiled_loop(integral, state, ts, args, nvar):
 
 
 def _run_generated(step, state, ts, args, nvar, ys):
+    """Run the loop compiled for this step function (compiled once, cached)."""
+    key = (step, nvar, len(args), backend.get_backend())
+    if key not in _loops:
+        _loops[key] = _generate_loop(step, nvar, len(args))
+    fn = _loops[key]
+    if backend.get_backend() == "jax":
+        import jax.numpy as jnp
+        return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
+                             *[jnp.asarray(s) for s in state], *args))
+    return fn(ts, ys, *state, *args)
+
+
+def _generate_loop(step, nvar, nargs):
     vs = [f"y{i}" for i in range(nvar)]
-    ps = [f"p{i}" for i in range(len(args))]
+    ps = [f"p{i}" for i in range(nargs)]
     if backend.get_backend() == "jax":
         src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
     def body(i, carry):
@@ -112,9 +156,7 @@ def _run_generated(step, state, ts, args, nvar, ys):
         import jax.numpy as jnp
         ns = {"step": step, "xp": jnp, "fori_loop": jax.lax.fori_loop}
         exec(src, ns)
-        fn = jax.jit(ns["loop"])
-        return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
-                             *[jnp.asarray(s) for s in state], *args))
+        return jax.jit(ns["loop"])
     src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
     {''.join(f'ys[0, {i}] = {v}; ' for i, v in enumerate(vs)) if nvar > 1 else 'ys[0] = y0'}
     for i in range(ts.shape[0] - 1):
@@ -125,5 +167,4 @@ def _run_generated(step, state, ts, args, nvar, ys):
     import numba
     ns = {"step": step}
     exec(src, ns)
-    fn = numba.njit(ns["loop"])
-    return fn(ts, ys, *state, *args)
+    return numba.njit(ns["loop"])

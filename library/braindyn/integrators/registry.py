@@ -26,6 +26,14 @@ class MethodInfo:
     tableau: ButcherTableau | None = None
 
 
+# What a student should know about a method beyond its table.
+NOTES = {
+    "rkf12": "; its error estimate is weak (both rows share their dt^3 error), so steps "
+             "can exceed tol near inflection points: a lesson in poor embedded pairs",
+    "rk2": "; with beta = 2/3 it is the same method as ralston2",
+}
+
+
 def _rk_info(tab: ButcherTableau) -> MethodInfo:
     if tab.adaptive:
         desc = (f"{tab.long_name}: order {tab.order} with an order-{tab.error_order} "
@@ -33,8 +41,8 @@ def _rk_info(tab: ButcherTableau) -> MethodInfo:
     else:
         desc = f"{tab.long_name}: order {tab.order}, {tab.stages} stage" + \
             ("s" if tab.stages > 1 else "")
-    return MethodInfo(tab.name, tab.long_name, tab.order, tab.stages, tab.adaptive, desc,
-                      tab.aliases, tab)
+    return MethodInfo(tab.name, tab.long_name, tab.order, tab.stages, tab.adaptive,
+                      desc + NOTES.get(tab.name, ""), tab.aliases, tab)
 
 
 EXPONENTIAL_EULER = MethodInfo(

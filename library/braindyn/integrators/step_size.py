@@ -24,6 +24,17 @@ MAX_FACTOR = 10.0   # never grow by more than 10x at once
 MAX_REJECTS = 1000  # a step needing more rejections than this signals a problem: stop
 
 
+def grow_factor(ratio: float, q: int, after_reject: bool) -> float:
+    """Factor for the next step after an accepted one (error ratio <= 1)."""
+    factor = MAX_FACTOR if ratio == 0.0 else min(MAX_FACTOR, SAFETY * ratio ** (-1.0 / (q + 1)))
+    return min(1.0, factor) if after_reject else factor
+
+
+def shrink_factor(ratio: float, q: int) -> float:
+    """Factor for retrying a rejected step (error ratio > 1)."""
+    return max(MIN_FACTOR, SAFETY * ratio ** (-1.0 / (q + 1)))
+
+
 def _names(sig: Signature):
     pre = (["self"] if sig.has_self else [])
     state = list(sig.variables)
@@ -36,7 +47,7 @@ def controller_source(tab: ButcherTableau, sig: Signature, name: str, attempt: s
     q = min(tab.order, tab.error_order)
     pre, state = _names(sig)
     news = [f"{v}_new" for v in state]
-    call_args = ", ".join(pre + state + ["t"] + list(sig.params) + ["h", "tol"])
+    call_args = ", ".join(pre + state + ["t", "h", "tol"] + list(sig.params))
     return f'''def {name}({sig.head(dt_default)}):
     """Advance from t to t + dt with {tab.long_name}, keeping the error ratio <= 1.
     Returns the new values and the proposed next step size."""
@@ -86,7 +97,7 @@ def controller_source_jax(tab: ButcherTableau, sig: Signature, name: str, attemp
     q = min(tab.order, tab.error_order)
     pre, state = _names(sig)
     news = [f"{v}_new" for v in state]
-    call_args = ", ".join(pre + state + ["t"] + list(sig.params) + ["h_try", "tol"])
+    call_args = ", ".join(pre + state + ["t", "h_try", "tol"] + list(sig.params))
     carry = ", ".join(["t", "h", "h_next", "rejected", "n_rejects", "done"] + state)
     accepted = "\n".join(
         f"        {v} = xp.where(ok, {v}_new, {v})" for v in state)

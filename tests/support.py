@@ -1,0 +1,50 @@
+"""Shared test helpers (imported by the test modules; pytest puts tests/ on sys.path)."""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+import braindyn.math as bm
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference" / "hh_reference.json"
+
+BACKENDS = ["numpy", "jax"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """Run a test once per backend, and restore the NumPy backend afterwards."""
+    bm.use_backend(request.param)
+    yield request.param
+    bm.use_backend("numpy")
+
+
+@pytest.fixture(autouse=True)
+def _restore_backend():
+    yield
+    bm.use_backend("numpy")
+    bm.set_dtype("float64")
+
+
+def hh_reference() -> dict:
+    """The HH reference solution (scipy DOP853, rtol=atol=1e-12), see shared/README.md."""
+    if not REFERENCE.exists():
+        pytest.fail(f"the HH reference {REFERENCE} is missing: the tests need the shared/ "
+                    f"folder beside the repository")
+    return json.loads(REFERENCE.read_text())
+
+
+def spike_times(ts, V, threshold: float = 20.0) -> np.ndarray:
+    """Upward crossings of the threshold, linearly interpolated (as the reference)."""
+    V = np.asarray(V)
+    i = np.where((V[:-1] < threshold) & (V[1:] >= threshold))[0]
+    return ts[i] + (threshold - V[i]) / (V[i + 1] - V[i]) * (ts[i + 1] - ts[i])
+
+
+def empirical_order(dts, errors) -> float:
+    """Slope of log(error) against log(dt): the observed order of convergence."""
+    return float(np.polyfit(np.log(dts), np.log(errors), 1)[0])
