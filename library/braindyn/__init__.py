@@ -2,9 +2,25 @@
 
 ``import braindyn as bp; import braindyn.math as bm``
 """
+import importlib
+
 from . import integrators, math
 from .integrators import integrate, odeint, sdeint
+from .simulation import (CompileError, DynamicalSystem, Network, NeuGroup, SimulationError,
+                         TwoEndConn, connect)
 
 __version__ = "0.1.0"
 
-__all__ = ["math", "integrators", "odeint", "sdeint", "integrate"]
+__all__ = ["math", "integrators", "analysis", "visualize", "odeint", "sdeint", "integrate", "DynamicalSystem",
+           "NeuGroup", "TwoEndConn", "Network", "connect", "CompileError", "SimulationError"]
+
+
+_LAZY = ("analysis", "visualize", "models", "widgets")
+
+
+def __getattr__(name):
+    # Heavier subpackages (matplotlib, scipy, ipywidgets) load on first use,
+    # so that ``import braindyn`` stays fast.
+    if name in _LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'braindyn' has no attribute {name!r}")

@@ -1,0 +1,158 @@
+"""Read the ``inputs`` and ``monitors`` arguments of ``run`` into plain records,
+or say precisely what is wrong with them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..math.variable import Variable
+
+OPS = ("+", "-", "*", "/", "=")
+TYPES = ("fix", "iter")
+
+
+@dataclass
+class InputSpec:
+    node: object          # the system whose Variable receives the input
+    attr: str             # the Variable's attribute name
+    key: str              # as the user wrote it, e.g. 'E.input'
+    value: np.ndarray     # 'fix': the target's shape; 'iter': (n_steps,) + shape
+    kind: str             # 'fix' or 'iter'
+    op: str               # one of OPS
+
+
+@dataclass
+class MonitorSpec:
+    node: object
+    attr: str
+    key: str                       # name in the owner's mon, e.g. 'V' or 'E.V'
+    index: np.ndarray | None       # subset of the flattened Variable, or everything
+    owners: list = field(default_factory=list)   # (system, key) whose mon gets it
+
+
+def find_node(root, name: str):
+    for node in root.nodes():
+        if node.name == name:
+            return node
+    raise ValueError(f"no system named {name!r} in {root.name}; systems: "
+                     f"{', '.join(n.name for n in root.nodes())}")
+
+
+def resolve_target(root, key: str):
+    """'input' on root, or 'E.input' on a member: the (system, attribute)."""
+    if not isinstance(key, str) or not key:
+        raise TypeError(f"an input or monitor target is a Variable name such as 'input' "
+                        f"or 'E.input', got {key!r}")
+    if "." in key:
+        node_name, attr = key.rsplit(".", 1)
+        node = root if node_name == root.name else find_node(root, node_name)
+    else:
+        node, attr = root, key
+    var = vars(node).get(attr)
+    if not isinstance(var, Variable):
+        names = sorted(node.vars())
+        members = [n.name for n in root.nodes() if n is not root]
+        hint = f" (Variables of {node.name}: {', '.join(names) or 'none'}"
+        hint += f"; members: {', '.join(members)}, write 'member.variable')" if members else ")"
+        what = "is not a bm.Variable" if attr in vars(node) else "does not exist"
+        raise ValueError(f"target {key!r}: {node.name}.{attr} {what}{hint}")
+    return node, attr
+
+
+def parse_inputs(root, inputs, n_steps: int) -> list[InputSpec]:
+    if inputs is None or (isinstance(inputs, (list, tuple)) and len(inputs) == 0):
+        return []
+    if isinstance(inputs, (list, tuple)) and isinstance(inputs[0], str):
+        items = [inputs]                     # ('input', 10.) or ['input', 10]
+    elif isinstance(inputs, (list, tuple)):
+        items = list(inputs)                 # [('a', 1.), ('b', 2.)]
+    else:
+        raise TypeError(f"inputs must be ('target', value) or a list of such, got "
+                        f"{type(inputs).__name__}")
+    specs = []
+    for item in items:
+        if not isinstance(item, (list, tuple)) or not 2 <= len(item) <= 4:
+            raise ValueError(f"each input is (target, value), (target, value, type) or "
+                             f"(target, value, type, op); got {item!r}")
+        key, value = item[0], item[1]
+        kind = item[2] if len(item) > 2 else "fix"
+        op = item[3] if len(item) > 3 else "+"
+        if kind not in TYPES:
+            raise ValueError(f"input {key!r}: type must be 'fix' or 'iter', got {kind!r}")
+        if op not in OPS:
+            raise ValueError(f"input {key!r}: op must be one of {' '.join(OPS)}, got {op!r}")
+        node, attr = resolve_target(root, key)
+        shape = vars(node)[attr].shape
+        value = np.asarray(value, dtype=np.float64)
+        if kind == "fix":
+            try:
+                value = np.ascontiguousarray(np.broadcast_to(value, shape))
+            except ValueError:
+                raise ValueError(f"input {key!r}: a value of shape {value.shape} cannot be "
+                                 f"broadcast to {key}'s shape {shape}") from None
+        else:
+            if value.ndim == 0 or value.shape[0] != n_steps:
+                raise ValueError(f"input {key!r} of type 'iter' needs one value per step: "
+                                 f"{n_steps} steps, got shape {value.shape}")
+            try:
+                value = np.ascontiguousarray(np.broadcast_to(
+                    value.reshape(value.shape + (1,) * (len(shape) + 1 - value.ndim))
+                    if value.ndim < len(shape) + 1 else value, (n_steps,) + shape))
+            except ValueError:
+                raise ValueError(f"input {key!r}: each step's value of shape "
+                                 f"{value.shape[1:]} cannot be broadcast to {shape}") from None
+        specs.append(InputSpec(node, attr, key, value, kind, op))
+    return specs
+
+
+def _monitor_items(monitors):
+    if monitors is None:
+        return []
+    if isinstance(monitors, str):
+        return [(monitors, None)]
+    if isinstance(monitors, dict):
+        return list(monitors.items())
+    items = []
+    for m in monitors:
+        if isinstance(m, str):
+            items.append((m, None))
+        elif isinstance(m, (tuple, list)) and len(m) == 2 and isinstance(m[0], str):
+            items.append((m[0], m[1]))
+        else:
+            raise ValueError(f"a monitor is a Variable name such as 'V' or (name, indices), "
+                             f"got {m!r}")
+    return items
+
+
+def parse_monitors(root, run_monitors) -> list[MonitorSpec]:
+    """Monitors given to each system's constructor, plus those given to run."""
+    specs: dict = {}
+    requests = []
+    for node in root.nodes():
+        for key, index in _monitor_items(node.monitors):
+            requests.append((node, key, index))
+    for key, index in _monitor_items(run_monitors):
+        requests.append((root, key, index))
+    for owner, key, index in requests:
+        node, attr = resolve_target(owner, key)
+        var = vars(node)[attr]
+        if index is not None:
+            index = np.asarray(index)
+            if index.dtype == bool:
+                index = np.nonzero(index.ravel())[0]
+            if index.dtype.kind not in "iu" or index.ndim != 1:
+                raise ValueError(f"monitor {key!r}: indices must be a 1-D list of ints, got "
+                                 f"{index!r}")
+            if index.size and (index.min() < 0 or index.max() >= var.size):
+                raise ValueError(f"monitor {key!r}: indices must be in [0, {var.size}), got "
+                                 f"{index.min()}..{index.max()}")
+            index = np.ascontiguousarray(index, dtype=np.int64)
+        ident = (id(node), attr, None if index is None else index.tobytes())
+        if ident not in specs:
+            specs[ident] = MonitorSpec(node, attr, f"{node.name}.{attr}", index)
+        short = key.rsplit(".", 1)[-1] if owner is node else key
+        specs[ident].owners.append((owner, short))
+        if owner is not node:
+            specs[ident].owners.append((node, attr))
+    return list(specs.values())
