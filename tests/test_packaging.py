@@ -20,7 +20,8 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     wanted = {_name_and_bound(r) for r in project["dependencies"]}
     wanted |= {_name_and_bound(r) for r in project["optional-dependencies"]["dev"]}
     conda = set()
-    for line in (ROOT / "environment.yml").read_text().splitlines():
+    text = (ROOT / "environment.yml").read_text()
+    for line in text[text.index("dependencies:"):].splitlines():
         line = line.split("#")[0].strip()
         if line.startswith("- ") and not line.startswith("- pip") and "python" not in line \
                 and not line.startswith("- -e"):

@@ -74,7 +74,8 @@ def stage_lines(tab: ButcherTableau, sig: Signature, indent: str = "    ") -> li
 def rk_step_source(tab: ButcherTableau, sig: Signature, name: str, dt_default: float) -> str:
     """Source of one fixed step ``(vars, t, params, dt) -> new vars``."""
     lines = [f"def {name}({sig.head(dt_default)}):",
-             f'    """One step of {tab.long_name} (order {tab.order}, {tab.stages} stages)."""']
+             f'    """One step of {tab.long_name} (order {tab.order}, {tab.stages} '
+             f'stage{"s" if tab.stages > 1 else ""})."""']
     lines += stage_lines(tab, sig)
     news = []
     for v in sig.variables:

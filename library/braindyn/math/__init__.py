@@ -20,10 +20,24 @@ __all__ = ["use_backend", "get_backend", "set_dtype", "get_dtype", "Variable", "
 
 
 def __getattr__(name: str):
-    # bm.exp etc.: looked up on the current backend (see functions.py).
+    # bm.exp etc.: looked up on the current backend (see functions.py), then kept in
+    # this module's namespace so the next use is a plain attribute access;
+    # use_backend clears them.
     if name.startswith("__"):
         raise AttributeError(name)
-    return _lookup(name)
+    value = _lookup(name)
+    globals()[name] = value
+    _backend_bound.add(name)
+    return value
+
+
+_backend_bound: set = set()
+
+
+def _forget_backend_names() -> None:
+    for name in _backend_bound:
+        globals().pop(name, None)
+    _backend_bound.clear()
 
 
 def __dir__():

@@ -32,6 +32,10 @@ def use_backend(name: str) -> None:
     if name == "jax":
         _import_jax()
     _state["backend"] = name
+    import sys
+    bm = sys.modules.get("braindyn.math")
+    if bm is not None and hasattr(bm, "_forget_backend_names"):
+        bm._forget_backend_names()
 
 
 def get_backend() -> str:

@@ -97,6 +97,17 @@ def arange(*args, dtype=None, **kwargs):
     return out
 
 
+def dot(a, b):
+    """``numpy.dot``; in compiled code booleans and ints are promoted to float
+    first (Numba's dot takes floats only), so ``bm.dot(spike, w)`` compiles."""
+    return np.dot(unwrap(a), unwrap(b))
+
+
+def matmul(a, b):
+    """``numpy.matmul``, promoting booleans and ints in compiled code as ``dot``."""
+    return np.matmul(unwrap(a), unwrap(b))
+
+
 def as_numpy(x) -> np.ndarray:
     """A NumPy array of ``x``, whatever the backend it lives on."""
     return np.asarray(unwrap(x))
@@ -132,7 +143,7 @@ def lookup(name: str, module: str = ""):
         if name not in NAMES:
             raise AttributeError(f"braindyn.math has no function {name!r} on the {be!r} "
                                  f"backend; see braindyn.math.NAMES for what exists")
-        if name in ("array", "asarray", "arange"):
+        if name in ("array", "asarray", "arange") or (be == "numpy" and name in ("dot", "matmul")):
             obj = globals()[name]
         else:
             xp = backend.xp()

@@ -33,6 +33,27 @@ def register() -> None:
     for name in ("zeros", "ones", "empty"):
         overload(functions.NUMPY_CREATORS[name])(creator(getattr(np, name)))
 
+    def promote(t):
+        # Numba's dot/matmul take float arrays: cast others, leave floats alone
+        if isinstance(t, types.Array) and not isinstance(t.dtype, types.Float):
+            return lambda x: x.astype(np.float64)
+        return lambda x: x
+
+    def as_float(x):
+        pass
+
+    @overload(as_float)
+    def _as_float(x):
+        return promote(x)
+
+    @overload(functions.dot)
+    def _dot(a, b):
+        return lambda a, b: np.dot(as_float(a), as_float(b))
+
+    @overload(functions.matmul)
+    def _matmul(a, b):
+        return lambda a, b: np.dot(as_float(a), as_float(b))
+
     @overload(functions.array)
     def _array(obj, dtype=None, copy=True):
         return lambda obj, dtype=None, copy=True: np.array(obj)

@@ -28,7 +28,7 @@ import numpy as np
 from ..integrators.odeint import BoundIntegral, Integrator
 from ..math.variable import Variable
 from . import runner, scalarize
-from .base import DynamicalSystem
+from .base import DynamicalSystem, Network
 
 # Groups at least this large update their neurons on all cores (numba.prange).
 PARALLEL_MIN_NEURONS = 4096
@@ -94,10 +94,29 @@ class Translator:
             f"make it an attribute of a system that is part of the model")
 
     # -- translating one method ---------------------------------------------------
+    def network_update(self, net) -> tuple[str, list]:
+        """Network.update, written out: each member's update in the network's order."""
+        calls, used = [], []
+        for member in net.members:
+            name, member_used = self.function(member, type(member).update, "update")
+            calls.append(f"    {name}({''.join(u + ', ' for u in member_used)}_t, _dt)")
+            used += [u for u in member_used if u not in used]
+        name = f"{net.name}_update"
+        code = f"def {name}({''.join(u + ', ' for u in used)}_t, _dt):\n" + \
+            "\n".join(calls or ["    pass"]) + "\n"
+        ns = dict(self.shared)
+        exec(compile(code, f"<braindyn {name}>", "exec"), ns)
+        self.sources.append(code)
+        self.shared[name] = _njit(ns[name], name)
+        self.done[(id(net), Network.update)] = (name, used)
+        return name, used
+
     def function(self, node: DynamicalSystem, func, label: str) -> tuple[str, list]:
         key = (id(node), func)
         if key in self.done:
             return self.done[key]
+        if func is Network.update:
+            return self.network_update(node)
         where = f"{type(node).__name__}.{func.__name__}"
         try:
             source = textwrap.dedent(inspect.getsource(func))

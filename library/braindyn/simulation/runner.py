@@ -94,8 +94,9 @@ def constants_fingerprint(root) -> str:
 def nan_error(node, attr, t_end, dt, method_hint=True) -> SimulationError:
     return SimulationError(
         f"{node.name}.{attr} became NaN or inf at t = {t_end:.6g} ms (dt = {dt} ms): the "
-        f"integration is unstable. Use a smaller dt, or a more stable method such as "
-        f"method='exponential_euler' or 'rk4' (explicit Euler on HH fails near dt = 0.2)")
+        f"integration is unstable at this step size. Use a smaller dt, or a more stable "
+        f"method (method='exponential_euler' tolerates large steps on HH-type models; "
+        f"'rk4' is more accurate than 'euler')")
 
 
 def run(root, duration, inputs=(), dt=None, report=0.0, jit=True, monitors=None,

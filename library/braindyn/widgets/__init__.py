@@ -1,0 +1,19 @@
+"""Widgets and measuring tools for the lessons (``braindyn.widgets``).
+
+* ``integrator_lab()``: compare methods and step sizes on HH or a test ODE.
+* ``convergence_plot()``: error against dt on log-log axes, with fitted slopes.
+* ``run_method()``: run one method on one problem and measure error and cost.
+* ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
+
+See ``README.md`` in this folder for how the pieces fit together.
+"""
+from .convergence import Convergence, convergence_data, convergence_plot, fitted_order
+from .figure_view import FigureView
+from .integrator_lab import IntegratorLab, integrator_lab, method_options
+from .problems import PROBLEMS, Problem, Reference, get_problem
+from .runs import Run, crossing_times, evaluations_per_step, run_method
+
+__all__ = ["integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
+           "convergence_data", "fitted_order", "Convergence", "run_method", "Run",
+           "crossing_times", "evaluations_per_step", "PROBLEMS", "Problem", "Reference",
+           "get_problem", "FigureView"]

@@ -1,0 +1,240 @@
+"""The simulation runtime: the slides' code on both backends, compiled and not."""
+import numpy as np
+import pytest
+
+import braindyn as bp
+import braindyn.math as bm
+from braindyn.simulation import COMPILATIONS
+from slides_hh import HH, HHEuler, HHMethod
+from support import _restore_backend, hh_reference, spike_times  # noqa: F401
+
+MODES = [("numpy", False), ("numpy", True), ("jax", True)]
+
+
+def simulate(cls, backend, jit, duration=100.0, dt=0.01, **kw):
+    bm.use_backend(backend)
+    hh = cls(1, monitors=["V", "m", "h", "n", "spike"], **kw)
+    hh.run(duration, inputs=["input", 10], dt=dt, jit=jit)
+    bm.use_backend("numpy")
+    return hh
+
+
+@pytest.mark.parametrize("cls,kw", [(HHEuler, {}), (HH, {}), (HHMethod, {"method": "rk4"})],
+                         ids=["hand-written Euler", "@odeint exp. Euler", "odeint(method=)"])
+def test_slides_code_gives_the_same_result_in_every_mode(cls, kw):
+    ref = simulate(cls, "numpy", False, **kw)
+    assert ref.mon.V.shape == (10000, 1) and ref.mon.ts.shape == (10000,)
+    for backend, jit in MODES[1:]:
+        other = simulate(cls, backend, jit, **kw)
+        for name in ("V", "m", "h", "n"):
+            np.testing.assert_allclose(getattr(other.mon, name), getattr(ref.mon, name),
+                                       rtol=0, atol=1e-10, err_msg=f"{name}: {backend} jit={jit}")
+        np.testing.assert_array_equal(other.mon.spike, ref.mon.spike)
+
+
+def test_jit_false_on_jax_matches_too():
+    """Plain-Python steps on JAX arrays (slow, so a short run)."""
+    ref = simulate(HHMethod, "numpy", False, duration=2.0, method="rk4")
+    other = simulate(HHMethod, "jax", False, duration=2.0, method="rk4")
+    np.testing.assert_allclose(other.mon.V, ref.mon.V, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_rk4_hh_matches_the_reference_spike_times(backend):
+    ref = np.asarray(hh_reference()["spike_times_ms"])
+    hh = simulate(HHMethod, backend, True, method="rk4")
+    got = spike_times(hh.mon.ts, hh.mon.V[:, 0])
+    assert len(got) == 8 and np.max(np.abs(got - ref)) < 1e-3
+    assert hh.mon.spike.sum() == 8  # the model's own spike flag agrees
+
+
+def test_monitor_times_are_the_ends_of_the_steps():
+    hh = HHMethod(3, monitors=["V"], method="rk4")
+    hh.run(0.1, dt=0.01)
+    np.testing.assert_allclose(hh.mon.ts, 0.01 * np.arange(1, 11))
+    assert hh.mon.V.shape == (10, 3)
+    hh.run((5.0, 5.1), dt=0.025)     # (t_start, t_end)
+    np.testing.assert_allclose(hh.mon.ts, [5.025, 5.05, 5.075, 5.1])
+
+
+class Accumulator(bp.NeuGroup):
+    """x' = input (Euler, exact for piecewise-constant input); input is reset each step."""
+
+    def __init__(self, size, **kw):
+        super().__init__(size, **kw)
+        self.x = bm.Variable(bm.zeros(self.num))
+        self.input = bm.Variable(bm.zeros(self.num))
+
+    def update(self, _t, _dt):
+        self.x += self.input * _dt
+        self.input[:] = 0.
+
+
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_input_forms(backend, jit):
+    bm.use_backend(backend)
+    acc = Accumulator(3, monitors=["x"])
+    acc.run(1.0, inputs=["input", 2], dt=0.1, jit=jit)          # the slides' list form
+    np.testing.assert_allclose(acc.mon.x[-1], [2.0, 2.0, 2.0])
+    acc.run(1.0, inputs=("input", [1.0, 2.0, 3.0]), dt=0.1, jit=jit)   # array broadcast
+    np.testing.assert_allclose(acc.mon.x[-1], [3.0, 4.0, 5.0])
+    series = np.arange(10.0)
+    acc.run(1.0, inputs=[("input", series, "iter")], dt=0.1, jit=jit)  # one value per step
+    np.testing.assert_allclose(acc.mon.x[-1], [7.5, 8.5, 9.5])
+    acc.run(1.0, inputs=[("input", 1.0, "fix", "="), ("input", 3.0, "fix", "*")], dt=0.1,
+            jit=jit)
+    np.testing.assert_allclose(acc.mon.x[-1], [10.5, 11.5, 12.5])
+
+
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_monitor_forms(backend, jit):
+    bm.use_backend(backend)
+    acc = Accumulator(4, monitors=["x"])
+    acc.run(1.0, inputs=("input", [1.0, 2.0, 3.0, 4.0]), dt=0.1, jit=jit,
+            monitors=[("input", [1, 3])], mon_interval=0.5)
+    np.testing.assert_allclose(acc.mon.ts, [0.5, 1.0])
+    np.testing.assert_allclose(acc.mon.x, [[0.5, 1.0, 1.5, 2.0], [1.0, 2.0, 3.0, 4.0]])
+    np.testing.assert_allclose(acc.mon.input, 0.0)   # recorded after update reset it
+    assert acc.mon.input.shape == (2, 2)
+
+
+class ExpSyn(bp.TwoEndConn):
+    """Exponential current synapse: g' = -g / tau, g += w at each pre spike; I = g."""
+
+    def __init__(self, pre, post, conn, w=5.0, tau=2.0, **kw):
+        super().__init__(pre, post, conn, **kw)
+        self.w, self.tau = w, tau
+        self.mat = self.conn.conn_mat.astype(float)
+        self.g = bm.Variable(bm.zeros(post.num))
+
+    def update(self, _t, _dt):
+        self.g[:] = self.g * bm.exp(-_dt / self.tau) + self.w * bm.dot(self.pre.spike, self.mat)
+        self.post.input += self.g
+
+
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_network_with_synapses(backend, jit):
+    bm.use_backend(backend)
+    pre = HHMethod(2, method="rk4", name="pre")
+    post = HHMethod(3, method="rk4", name="post", monitors=["V"])
+    syn = ExpSyn(pre, post, bp.connect.All2All(), monitors=["g"])
+    net = bp.Network(pre, post, syn=syn)
+    assert net.members[0] is syn  # synapses run first
+    net.run(30.0, inputs=[("pre.input", [10.0, 0.0])], dt=0.02, jit=jit)
+    assert post.mon.V.shape == (1500, 3) and syn.mon.g.shape == (1500, 3)
+    # pre neuron 0 fires, so every post neuron gets the same input: identical traces
+    assert syn.mon.g.max() > 1.0
+    np.testing.assert_allclose(post.mon.V[:, 0], post.mon.V[:, 2], atol=1e-12)
+    bm.use_backend("numpy")
+    if (backend, jit) != ("numpy", False):
+        ref_pre = HHMethod(2, method="rk4", name="pre")
+        ref_post = HHMethod(3, method="rk4", name="post", monitors=["V"])
+        ref = bp.Network(ref_pre, ref_post, syn=ExpSyn(ref_pre, ref_post, bp.connect.All2All()))
+        ref.run(30.0, inputs=[("pre.input", [10.0, 0.0])], dt=0.02, jit=False)
+        np.testing.assert_allclose(post.mon.V, ref_post.mon.V, atol=1e-10)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_new_dt_duration_or_input_does_not_recompile(backend):
+    bm.use_backend(backend)
+    hh = HHMethod(1, monitors=["V"], method="rk4")
+    hh.run(10.0, inputs=["input", 10], dt=0.01)
+    before = dict(COMPILATIONS)
+    hh.run(20.0, inputs=["input", 5], dt=0.02)
+    hh.run(7.3, inputs=["input", 12.5], dt=0.05)
+    assert COMPILATIONS == before
+    if backend == "numpy":
+        (program,) = hh._runner_cache.values()
+        assert len(program.loop.signatures) == 1  # Numba did not specialise again
+    # a changed constant parameter rebuilds and takes effect
+    hh.gNa = 0.0
+    hh.run(20.0, inputs=["input", 10], dt=0.01)
+    assert COMPILATIONS[("jax" if backend == "jax" else "numba")] == \
+        before[("jax" if backend == "jax" else "numba")] + 1
+    assert hh.mon.V.max() < 0, "without sodium current there must be no spike"
+
+
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_nan_stops_the_run_with_time_dt_and_advice(backend, jit):
+    bm.use_backend(backend)
+    hh = HHEuler(1)
+    with pytest.raises(bp.SimulationError, match=r"HHEuler\d+\.\w+ became NaN or inf at "
+                                                 r"t = [\d.]+ ms \(dt = 0.2 ms\).*smaller dt"):
+        hh.run(100.0, inputs=["input", 10], dt=0.2, jit=jit)
+
+
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_bad_input_is_named(backend, jit):
+    bm.use_backend(backend)
+    hh = HHMethod(2, method="rk4")
+    hh.V[:] = -70.0  # start near rest, so that dt = 0.1 stays stable
+    hh.m[:], hh.h[:], hh.n[:] = 0.05, 0.6, 0.32
+    with pytest.raises(ValueError, match=r"target 'Vm'.*does not exist.*Variables of .*: .*V"):
+        hh.run(1.0, monitors=["Vm"], jit=jit)
+    with pytest.raises(ValueError, match=r"target 'inputs'.*does not exist"):
+        hh.run(1.0, inputs=("inputs", 1.0), jit=jit)
+    with pytest.raises(ValueError, match=r"'input'.*shape \(3,\).*shape \(2,\)"):
+        hh.run(1.0, inputs=("input", [1.0, 2.0, 3.0]), jit=jit)
+    with pytest.raises(ValueError, match=r"'iter' needs one value per step: 10 steps"):
+        hh.run(1.0, inputs=("input", np.ones(7), "iter"), dt=0.1, jit=jit)
+    with pytest.raises(ValueError, match="shorter than one step"):
+        hh.run(0.05, dt=0.1, jit=jit)
+    with pytest.raises(ValueError, match="dt must be a finite positive number"):
+        hh.run(1.0, dt=-0.1, jit=jit)
+    with pytest.raises(ValueError, match="op must be one of"):
+        hh.run(1.0, inputs=("input", 1.0, "fix", "^"), jit=jit)
+    with pytest.raises(ValueError, match=r"target 'gNa'.*is not a bm.Variable"):
+        hh.run(1.0, inputs=("gNa", 1.0), jit=jit)
+    net = bp.Network(E=HHMethod(2, method="rk4"))
+    with pytest.raises(ValueError, match=r"no system named 'X'.*E"):
+        net.run(1.0, inputs=("X.input", 1.0), jit=jit)
+
+
+class Replacer(bp.NeuGroup):
+    def __init__(self):
+        super().__init__(1)
+        self.V = bm.Variable(bm.zeros(1))
+
+    def update(self, _t, _dt):
+        self.V = self.V + 1.0
+
+
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_replacing_a_variable_is_explained(backend, jit):
+    bm.use_backend(backend)
+    with pytest.raises((TypeError, bp.CompileError), match=r"self.V\[:\] = "):
+        Replacer().run(1.0, jit=jit)
+
+
+def test_show_code_prints_the_generated_per_neuron_loop(capsys):
+    hh = HHMethod(2, method="rk4")
+    hh.run(1.0, inputs=["input", 10.0], dt=0.01)
+    hh.show_code()
+    out = capsys.readouterr().out
+    assert "def rk4_step(V, m, h, n, t, Iext, dt=0.1):" in out
+    assert f"def {hh.name}_update(" in out and "for _i in range(" in out
+    assert f"{hh.name}_gNa" in out and "def run_loop(" in out
+
+
+def test_jit_false_runs_the_students_python(capsys):
+    class Talker(Accumulator):
+        def update(self, _t, _dt):
+            print("step at", round(_t, 3))
+            super().update(_t, _dt)
+    Talker(1).run(0.3, dt=0.1, jit=False)
+    assert capsys.readouterr().out.split("\n")[:3] == ["step at 0.0", "step at 0.1",
+                                                       "step at 0.2"]
+
+
+def test_progress_report_does_not_change_results():
+    a, b = HHMethod(1, monitors=["V"], method="rk4"), HHMethod(1, monitors=["V"], method="rk4")
+    a.run(10.0, inputs=["input", 10.0], dt=0.01)
+    b.run(10.0, inputs=["input", 10.0], dt=0.01, report=0.1)
+    np.testing.assert_array_equal(a.mon.V, b.mon.V)
+
+
+def test_parameters_as_per_neuron_arrays():
+    hh = HHMethod(3, monitors=["V"], method="rk4", gNa=np.array([120.0, 0.0, 120.0]))
+    hh.run(20.0, inputs=["input", 10.0], dt=0.01)
+    assert hh.mon.V[:, 0].max() > 20 and hh.mon.V[:, 1].max() < 0
+    np.testing.assert_allclose(hh.mon.V[:, 0], hh.mon.V[:, 2])
