@@ -1,0 +1,80 @@
+"""How long the integrator lab takes to redraw after a dt slider move.
+
+The lab as lesson 04 opens it (Hodgkin-Huxley, 100 ms, I = 10) at dt near
+0.01 ms, once with RK4 alone and once with Euler, RK4 and exponential Euler.
+Each method is compiled before timing (the first use costs about a second);
+then dt is set 30 times to values near 0.01 and each update is timed, from
+setting ``dt_slider.value`` to the new PNG in the Image widget: running the
+compiled loops, measuring errors and spikes, and redrawing the curves.  The
+time the browser takes to show the picture is not included.
+
+    .venv/bin/python benchmarks/bench_widgets.py
+
+prints the medians and writes benchmarks/results/widgets-<date>.json.
+The goal (issue 5) is a median of at most 100 ms.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pathlib
+import platform
+import time
+
+import numpy as np
+
+from braindyn.widgets import integrator_lab
+
+GOAL_SECONDS = 0.100
+REPEATS = 30
+RESULTS = pathlib.Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "processor": platform.processor() or "unknown",
+            "cpu_count": os.cpu_count(), "python": platform.python_version()}
+
+
+def redraw_times(methods) -> dict:
+    start = time.perf_counter()
+    lab = integrator_lab("hh", methods=methods, dt=0.01)
+    first = time.perf_counter() - start
+    if lab.error is not None:
+        raise lab.error
+    steps = lab.runs[methods[0]].steps     # at dt = 0.01
+    dts = 0.01 * (1 + 0.002 * np.arange(1, REPEATS + 1) * (-1) ** np.arange(REPEATS))
+    times = []
+    for dt in dts:
+        lab.dt_slider.value = float(dt)
+        times.append(lab.last_update_seconds)
+    times = np.array(times)
+    return {"methods": list(methods), "first_display_s": first,
+            "median_ms": float(np.median(times) * 1e3),
+            "p90_ms": float(np.percentile(times, 90) * 1e3),
+            "min_ms": float(times.min() * 1e3), "repeats": REPEATS,
+            "steps_per_method": steps}
+
+
+def main() -> None:
+    cases = [redraw_times(("rk4",)), redraw_times(("euler", "rk4", "exponential_euler"))]
+    info = machine()
+    print(f"integrator lab redraw after a dt change, HH 100 ms at dt ~ 0.01 ms "
+          f"({cases[0]['steps_per_method']} steps per method)")
+    print(f"machine: {info['platform']}, {info['cpu_count']} CPUs, Python {info['python']}")
+    for c in cases:
+        verdict = "ok" if c["median_ms"] <= GOAL_SECONDS * 1e3 else "SLOWER THAN THE GOAL"
+        print(f"  {', '.join(c['methods']):<34} median {c['median_ms']:6.1f} ms, "
+              f"90th percentile {c['p90_ms']:6.1f} ms  ({verdict}; first display with "
+              f"compiling {c['first_display_s']:.1f} s)")
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = RESULTS / f"widgets-{stamp}.json"
+    out.write_text(json.dumps({"benchmark": "integrator lab redraw after a dt change",
+                               "goal_ms": GOAL_SECONDS * 1e3, "machine": info,
+                               "cases": cases}, indent=2))
+    print(f"written to {out.relative_to(RESULTS.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main()
