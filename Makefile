@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev bench clean
+.PHONY: lab test test-fast install install-dev bench peers strip check-notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(STAMP)
 
+# Your own copy of the lessons (my-lessons/): kit updates never overwrite your edits.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab lessons/
+	$(BIN)/python -m braindyn.workspace --source lessons --dest my-lessons
+	$(BIN)/jupyter lab my-lessons/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -36,6 +38,21 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_odeint.py
+	$(BIN)/python benchmarks/bench_hh.py
+	$(BIN)/python benchmarks/bench_widgets.py
+
+# Other simulators, each in its own environment, for benchmarks/bench_hh.py only
+# (never dependencies of the kit).
+peers:
+	$(PYTHON) -m venv .envs/brian2 && .envs/brian2/bin/pip install --quiet brian2 cython
+	$(PYTHON) -m venv .envs/brainpy && .envs/brainpy/bin/pip install --quiet brainpy jax
+
+# Notebooks are stored without outputs (except cells tagged keep_output).
+strip: $(STAMP)
+	$(BIN)/python tools/strip_notebooks.py
+
+check-notebooks: $(STAMP)
+	$(BIN)/python tools/strip_notebooks.py --check
 
 clean:
 	rm -rf $(VENV) _build .pytest_cache

@@ -1,0 +1,184 @@
+"""The slides' HH model, RK4, dt = 0.01 ms, 100 ms (10,000 steps): braindyn vs
+hand-written loops and, when installed, Brian2 and BrainPy (issue: runtime).
+
+Workloads (as in the issue's table):
+* 1 neuron, V recorded: first run (compilation included) and median re-run;
+* 10,000 neurons, V of neuron 0 recorded: first run and median re-run.
+
+braindyn runs the slides' class (``tests/slides_hh.py``-style, ``HHMethod``
+with method='rk4') with ``run(..., jit=True)`` on the NumPy backend (Numba;
+per-neuron loop, parallel for large groups) and on the JAX backend.  The
+hand-written baselines: a Numba loop over neurons with RK4 written out, and a
+``jax.lax.scan`` over stacked state.  Peers run in their own virtual
+environments (``make peers`` creates .envs/brian2 and .envs/brainpy) through
+``benchmarks/peers/*.py``; missing ones are reported as such.
+
+    python benchmarks/bench_hh.py [--quick]
+
+Prints a table and writes benchmarks/results/hh.json.
+"""
+from __future__ import annotations
+
+import json
+import math
+import pathlib
+import subprocess
+import sys
+import time
+
+import numba
+import numpy as np
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+import braindyn.math as bm  # noqa: E402
+from common import machine, median_time, save  # noqa: E402
+from slides_hh import HHMethod  # noqa: E402
+
+DT, T, I_EXT = 0.01, 100.0, 10.0
+
+
+def braindyn_case(backend: str, n: int, repeats: int):
+    bm.use_backend(backend)
+    hh = HHMethod(n, method="rk4", monitors=[("V", [0])])
+
+    def run():
+        hh.V[:], hh.m[:], hh.h[:], hh.n[:] = -65.0, 0.5, 0.6, 0.32
+        hh.run(T, inputs=["input", I_EXT], dt=DT)
+    t0 = time.perf_counter()
+    run()
+    first = time.perf_counter() - t0
+    again = median_time(run, repeats)
+    spikes = int(np.sum((hh.mon.V[:-1, 0] < 20) & (hh.mon.V[1:, 0] >= 20)))
+    bm.use_backend("numpy")
+    return first, again, spikes
+
+
+@numba.njit(fastmath=False)
+def _hh_rk4_numba(n_steps, dt, I, V, m, h, n, out):
+    def f(V, m, h, n):
+        am = 0.1 * (V + 40) / (1 - math.exp(-(V + 40) / 10))
+        bm_ = 4.0 * math.exp(-(V + 65) / 18)
+        ah = 0.07 * math.exp(-(V + 65) / 20.)
+        bh = 1 / (1 + math.exp(-(V + 35) / 10))
+        an = 0.01 * (V + 55) / (1 - math.exp(-(V + 55) / 10))
+        bn = 0.125 * math.exp(-(V + 65) / 80)
+        dV = -120.0 * m ** 3.0 * h * (V - 50.0) - 36.0 * n ** 4.0 * (V + 77.0) \
+            - 0.03 * (V + 54.387) + I
+        return dV, am * (1 - m) - bm_ * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n
+    for s in range(n_steps):
+        for i in range(V.shape[0]):
+            v, a, b, c = V[i], m[i], h[i], n[i]
+            k1 = f(v, a, b, c)
+            k2 = f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3])
+            k3 = f(v + dt / 2 * k2[0], a + dt / 2 * k2[1], b + dt / 2 * k2[2], c + dt / 2 * k2[3])
+            k4 = f(v + dt * k3[0], a + dt * k3[1], b + dt * k3[2], c + dt * k3[3])
+            V[i] = v + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
+            m[i] = a + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
+            h[i] = b + dt / 6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2])
+            n[i] = c + dt / 6 * (k1[3] + 2 * k2[3] + 2 * k3[3] + k4[3])
+        out[s] = V[0]
+
+
+def hand_numba(n: int, repeats: int):
+    n_steps = int(round(T / DT))
+
+    def run():
+        V, m = np.full(n, -65.0), np.full(n, 0.5)
+        h, nn = np.full(n, 0.6), np.full(n, 0.32)
+        _hh_rk4_numba(n_steps, DT, I_EXT, V, m, h, nn, np.empty(n_steps))
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0, median_time(run, repeats)
+
+
+def hand_jax(n: int, repeats: int):
+    import jax
+    import jax.numpy as jnp
+    bm.use_backend("jax")  # x64
+    n_steps = int(round(T / DT))
+
+    def f(y):
+        V, m, h, nn = y
+        am = 0.1 * (V + 40) / (1 - jnp.exp(-(V + 40) / 10))
+        bm_ = 4.0 * jnp.exp(-(V + 65) / 18)
+        ah = 0.07 * jnp.exp(-(V + 65) / 20.)
+        bh = 1 / (1 + jnp.exp(-(V + 35) / 10))
+        an = 0.01 * (V + 55) / (1 - jnp.exp(-(V + 55) / 10))
+        bn = 0.125 * jnp.exp(-(V + 65) / 80)
+        dV = -120.0 * m ** 3.0 * h * (V - 50.0) - 36.0 * nn ** 4.0 * (V + 77.0) \
+            - 0.03 * (V + 54.387) + I_EXT
+        return jnp.stack([dV, am * (1 - m) - bm_ * m, ah * (1 - h) - bh * h,
+                          an * (1 - nn) - bn * nn])
+
+    @jax.jit
+    def simulate(y):
+        def step(y, _):
+            k1 = f(y)
+            k2 = f(y + DT / 2 * k1)
+            k3 = f(y + DT / 2 * k2)
+            k4 = f(y + DT * k3)
+            y = y + DT / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+            return y, y[0, 0]
+        return jax.lax.scan(step, y, None, length=n_steps)
+
+    y0 = jnp.stack([jnp.full(n, -65.0), jnp.full(n, 0.5), jnp.full(n, 0.6), jnp.full(n, 0.32)])
+
+    def run():
+        simulate(y0)[1].block_until_ready()
+    t0 = time.perf_counter()
+    run()
+    first = time.perf_counter() - t0
+    again = median_time(run, repeats)
+    bm.use_backend("numpy")
+    return first, again
+
+
+def peer(name: str, n: int):
+    """Run benchmarks/peers/<name>.py in .envs/<name>; None when not installed."""
+    python = HERE.parent / ".envs" / name / "bin" / "python"
+    script = HERE / "peers" / f"{name}.py"
+    if not python.exists():
+        return None
+    out = subprocess.run([str(python), str(script), str(n)], capture_output=True, text=True,
+                         timeout=1800)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    quick = "--quick" in sys.argv
+    sizes = [1, 1000] if quick else [1, 10_000]
+    rows = []
+    for n in sizes:
+        repeats = 7 if n == 1 else 3
+        for backend in ("numpy", "jax"):
+            first, again, spikes = braindyn_case(backend, n, repeats)
+            rows.append({"neurons": n, "who": f"braindyn ({backend})", "first_s": first,
+                         "rerun_s": again, "spikes": spikes})
+        first, again = hand_numba(n, repeats)
+        rows.append({"neurons": n, "who": "hand-written Numba loop", "first_s": first,
+                     "rerun_s": again})
+        first, again = hand_jax(n, repeats)
+        rows.append({"neurons": n, "who": "hand-written JAX scan", "first_s": first,
+                     "rerun_s": again})
+        for name in ("brian2", "brainpy"):
+            res = peer(name, n)
+            if res is None:
+                rows.append({"neurons": n, "who": name, "note": f"not installed (make peers)"})
+            else:
+                rows.append({"neurons": n, "who": name, **res})
+    print(f"HH, RK4, dt = {DT} ms, {T} ms; {machine()}")
+    print(f"{'neurons':>8}  {'who':<26}{'first run':>12}{'re-run':>12}")
+    for r in rows:
+        if "rerun_s" in r:
+            print(f"{r['neurons']:>8}  {r['who']:<26}{r['first_s']:>11.3f}s{r['rerun_s']:>11.4f}s")
+        else:
+            print(f"{r['neurons']:>8}  {r['who']:<26}  {r.get('note') or r.get('error')}")
+    print("written to", save("hh" + ("_quick" if quick else ""), {"rows": rows}))
+
+
+if __name__ == "__main__":
+    main()
