@@ -52,3 +52,8 @@ PHI1_SOURCE = '''def phi1(z):
     z_safe = xp.where(z == 0.0, 1.0, z)
     return xp.where(z == 0.0, 1.0, xp.expm1(z_safe) / z_safe)
 '''
+
+
+def phi1_numba(z):
+    """phi1 for compiled code: no temporary array for a number (numba_support.py)."""
+    raise NotImplementedError("only called from Numba-compiled code")

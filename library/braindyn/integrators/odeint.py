@@ -153,6 +153,9 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
             ns["g"] = njit(g)
         fn = None
         for src, nm in pieces:
+            if nm == "phi1":   # the same formula, compiled without temporaries
+                ns[nm] = exponential.phi1_numba
+                continue
             fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"))
             ns[nm] = fn
     else:

@@ -4,6 +4,8 @@ that model code calling them compiles.  Imported on the first Numba compile.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import types
 from numba.extending import overload
@@ -120,7 +122,21 @@ def register() -> None:
             return lambda *shape: np.random.random()
         return lambda *shape: np.random.random(shape)
 
-    from ..integrators import sde
+    from ..integrators import exponential, sde
+
+    @overload(exponential.phi1_numba)
+    def _phi1(z):
+        if isinstance(z, types.Float):
+            def scalar(z):
+                return 1.0 if z == 0.0 else math.expm1(z) / z
+            return scalar
+
+        def array(z):
+            out = np.empty_like(z)
+            for i, x in np.ndenumerate(z):
+                out[i] = 1.0 if x == 0.0 else math.expm1(x) / x
+            return out
+        return array
 
     @overload(sde.noise_numpy)
     def _noise(x):

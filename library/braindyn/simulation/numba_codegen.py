@@ -376,8 +376,8 @@ class Program:
         idx_args = [f"monitor_index_{k}" for k in range(len(mon_specs))]
         lines = [
             f"def run_loop(i_start, n, t0, dt, every, {', '.join(var_args + in_args + mon_args + idx_args)}):",
-            '    """Steps i_start .. i_start + n - 1; returns (-1, -1), or the step and the',
-            '    number of the first variable that became NaN or inf."""',
+            '    """Steps i_start .. i_start + n - 1; returns -1, or the step after which a',
+            '    variable became NaN or inf."""',
             "    for i in range(i_start, i_start + n):",
             "        t = t0 + i * dt",
         ]
@@ -401,10 +401,12 @@ class Program:
                     lines.append(f"            {mon_args[k]}[k] = {src}[()]")
                 else:
                     lines.append(f"            {mon_args[k]}[k] = {src}")
-        for j in float_ids:
-            lines.append(f"        if not np.isfinite(np.sum({var_args[j]})):")
-            lines.append(f"            return i, {j}")
-        lines.append("    return -1, -1")
+        if float_ids:
+            # one test per step: a NaN or inf anywhere makes the sum non-finite
+            total = " + ".join(f"np.sum({var_args[j]})" for j in float_ids)
+            lines.append(f"        if not np.isfinite({total}):")
+            lines.append("            return i")
+        lines.append("    return -1")
         loop_src = "\n".join(lines) + "\n"
         ns = dict(tr.shared)
         ns["np"] = np
@@ -437,7 +439,7 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
     while done < n_steps:
         n = min(chunk, n_steps - done)
         try:
-            step, j = prog.loop(done, n, t0, dt, every, *arrays, *inputs, *records, *idx)
+            step = prog.loop(done, n, t0, dt, every, *arrays, *inputs, *records, *idx)
         except Exception as err:  # numba typing errors happen at the first call
             if type(err).__module__.startswith("numba"):
                 raise runner.CompileError(
@@ -447,7 +449,9 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
                 ) from None
             raise
         if step >= 0:
-            node, attr, _ = variables[j]
+            node, attr, _ = next((n_, a, v) for n_, a, v in variables
+                                 if np.dtype(v.dtype).kind in "fc"
+                                 and not np.all(np.isfinite(v.value)))
             raise runner.nan_error(node, attr, t0 + (step + 1) * dt, dt)
         done += n
         if progress is not None:

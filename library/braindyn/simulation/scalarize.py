@@ -107,6 +107,17 @@ def per_neuron(fdef: ast.FunctionDef, variables: dict, arrays: dict, ns: dict,
                              slice=ast.Name(id="_i", ctx=ast.Load()), ctx=ast.Load())
 
     class Loads(ast.NodeTransformer):
+        def visit_Call(self, n):
+            # where(c, a, b) on numbers is (a if c else b): NumPy's where would
+            # make a 0-d array, an allocation per neuron and step
+            f = n.func
+            if isinstance(f, ast.Attribute) and f.attr == "where" and len(n.args) == 3 \
+                    and not n.keywords and isinstance(f.value, ast.Name) \
+                    and _is_math_module(ns.get(f.value.id)):
+                c, a, b = (self.visit(x) for x in n.args)
+                return ast.IfExp(test=c, body=a, orelse=b)
+            return self.generic_visit(n)
+
         def visit_Name(self, n):
             if isinstance(n.ctx, ast.Load):
                 target = alias.get(n.id, n.id)
