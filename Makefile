@@ -44,7 +44,7 @@ bench: $(STAMP)
 # Other simulators, each in its own environment, for benchmarks/bench_hh.py only
 # (never dependencies of the kit).
 peers:
-	$(PYTHON) -m venv .envs/brian2 && .envs/brian2/bin/pip install --quiet brian2 cython
+	$(PYTHON) -m venv .envs/brian2 && .envs/brian2/bin/pip install --quiet brian2 cython "numpy<2.4"  # brian2 uses ndarray.ptp, gone in numpy 2.4
 	$(PYTHON) -m venv .envs/brainpy && .envs/brainpy/bin/pip install --quiet brainpy jax
 
 # Notebooks are stored without outputs (except cells tagged keep_output).

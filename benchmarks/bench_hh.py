@@ -136,9 +136,9 @@ def hand_jax(n: int, repeats: int):
 
 
 def peer(name: str, n: int):
-    """Run benchmarks/peers/<name>.py in .envs/<name>; None when not installed."""
+    """Run benchmarks/peers/peer_<name>.py in .envs/<name>; None when not installed."""
     python = HERE.parent / ".envs" / name / "bin" / "python"
-    script = HERE / "peers" / f"{name}.py"
+    script = HERE / "peers" / f"peer_{name}.py"
     if not python.exists():
         return None
     out = subprocess.run([str(python), str(script), str(n)], capture_output=True, text=True,

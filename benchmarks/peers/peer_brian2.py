@@ -6,7 +6,7 @@ import time
 
 from brian2 import NeuronGroup, StateMonitor, defaultclock, ms, prefs, run, start_scope
 
-n = int(sys.argv[1])
+N = int(sys.argv[1])
 prefs.codegen.target = "cython"
 eqs = """
 dV/dt = (-120*m**3*h*(V - 50) - 36*n**4*(V + 77) - 0.03*(V + 54.387) + I) / ms : 1
@@ -20,7 +20,7 @@ I : 1
 def once():
     start_scope()
     defaultclock.dt = 0.01 * ms
-    g = NeuronGroup(n, eqs, method="rk4")
+    g = NeuronGroup(N, eqs, method="rk4")
     g.V, g.m, g.h, g.n, g.I = -65, 0.5, 0.6, 0.32, 10
     mon = StateMonitor(g, "V", record=[0])
     run(100 * ms)
@@ -31,7 +31,7 @@ t0 = time.perf_counter()
 once()
 first = time.perf_counter() - t0
 times = []
-for _ in range(3 if n > 1 else 5):
+for _ in range(3 if N > 1 else 5):
     t0 = time.perf_counter()
     once()
     times.append(time.perf_counter() - t0)
