@@ -142,6 +142,15 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         gen = step_size.controller_source_jax if mode == "jax" else step_size.controller_source
         pieces.append((gen(tab, sig, f"{base}_adaptive", f"{base}_attempt", dt_default, tol),
                        f"{base}_adaptive"))
+    elif mode == "jax" and len(sig.variables) > 1:
+        tab = info.tableau
+        pieces.append((codegen.rk_step_source(tab, sig, f"{base}_each", dt_default),
+                       f"{base}_each"))
+        pieces.append((codegen.rk_step_source_stacked(tab, sig, f"{base}_stacked", dt_default),
+                       f"{base}_stacked"))
+        pieces.append((codegen.rk_step_dispatch_source(sig, f"{base}_step", f"{base}_stacked",
+                                                       f"{base}_each", dt_default),
+                       f"{base}_step"))
     else:
         pieces.append((codegen.rk_step_source(info.tableau, sig, f"{base}_step", dt_default),
                        f"{base}_step"))
