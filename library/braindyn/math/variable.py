@@ -143,6 +143,10 @@ class Variable:
         index, new = _index(index), unwrap(new)
         if _is_numpy(self._value):
             self._value[index] = new
+        elif index is Ellipsis or (isinstance(index, slice) and index == slice(None)):
+            # v[:] = x on JAX: a broadcast, not a scatter (one kernel instead of several)
+            import jax.numpy as jnp
+            self._value = jnp.broadcast_to(jnp.asarray(new, dtype=self.dtype), self.shape)
         else:
             self._value = self._value.at[index].set(new)
 

@@ -75,8 +75,9 @@ class Program:
                 values = lax.fori_loop(0, every, one_step, values)
                 mons = tuple(values[i].ravel()[idx] if idx is not None else values[i]
                              for i, idx in zip(mon_vars, mon_index))
-                finite = jnp.stack([jnp.all(jnp.isfinite(values[i])) for i in float_ids]) \
-                    if float_ids else jnp.zeros(0, bool)
+                # one flag per record: a NaN or inf anywhere makes the sum non-finite
+                finite = jnp.isfinite(sum(jnp.sum(values[i]) for i in float_ids)) \
+                    if float_ids else jnp.asarray(True)
                 return values, (mons, finite)
             return lax.scan(one_record, values, jnp.arange(records))
 
@@ -141,10 +142,12 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
         new_values, (mons, finite) = prog.chunk(values, done, n_valid, t0, dt, fix_inputs,
                                                 tuple(iter_inputs))
         n_rec = n_valid // every
-        finite = np.asarray(finite)[:max(n_rec, 1) if n_valid >= every else 1]
-        if finite.size and not finite.all():
-            r, j = np.argwhere(~finite)[0]
-            node, attr, _ = variables[prog.float_ids[j]]
+        finite = np.asarray(finite)[:max(n_rec, 1)]
+        if not finite.all():
+            r = int(np.argmin(finite))
+            bad = next(j for j in prog.float_ids
+                       if not np.all(np.isfinite(np.asarray(new_values[j]))))
+            node, attr, _ = variables[bad]
             raise runner.nan_error(node, attr, t0 + (done + (r + 1) * every) * dt, dt)
         for rec, m in zip(out_records, mons):
             rec.append(np.asarray(m)[:n_rec])
