@@ -31,7 +31,7 @@ from . import runner, scalarize
 from .base import DynamicalSystem, Network
 
 # Groups at least this large update their neurons on all cores (numba.prange).
-PARALLEL_MIN_NEURONS = 4096
+PARALLEL_MIN_NEURONS = 1000
 
 
 class _Marker(ast.AST):
