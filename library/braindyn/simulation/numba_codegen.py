@@ -27,7 +27,7 @@ import numpy as np
 
 from ..integrators.odeint import BoundIntegral, Integrator
 from ..math.variable import Variable
-from . import runner, scalarize
+from . import numba_cache, runner, scalarize
 from .base import DynamicalSystem, Network
 
 # Groups at least this large update their neurons on all cores (numba.prange).
@@ -46,8 +46,11 @@ class _Marker(ast.AST):
 class Translator:
     """Builds the generated functions of one model (see the module docstring)."""
 
-    def __init__(self, root: DynamicalSystem):
+    def __init__(self, root: DynamicalSystem, cache_dir=None):
         self.root = root
+        self.cache_dir = cache_dir      # where sources are written for Numba's disk cache
+        self.globals_used: dict = {}    # (module dict id, name) -> (module dict, value)
+        self.helper_sources: list = []  # user functions compiled along
         self.shared: dict = {}         # generated names -> compiled functions / constants
         self.sources: list[str] = []   # in the order they were written
         self.done: dict = {}           # (id(node), function) -> (name, var params)
@@ -105,11 +108,32 @@ class Translator:
         code = f"def {name}({''.join(u + ', ' for u in used)}_t, _dt):\n" + \
             "\n".join(calls or ["    pass"]) + "\n"
         ns = dict(self.shared)
-        exec(compile(code, f"<braindyn {name}>", "exec"), ns)
+        self._exec(code, name, ns)
         self.sources.append(code)
-        self.shared[name] = _njit(ns[name], name)
+        self.shared[name] = _njit(ns[name], name, cache=self.cache_dir is not None)
         self.done[(id(net), Network.update)] = (name, used)
         return name, used
+
+    def _exec(self, code: str, name: str, ns: dict) -> None:
+        """Run generated source; with a cache directory it is written to a file
+        first, so Numba can keep the machine code on disk (numba_cache.py)."""
+        if self.cache_dir is None:
+            filename = f"<braindyn {name}>"
+        else:
+            filename = str(numba_cache.write_source(self.cache_dir, name, code))
+            # Numba's cache re-imports the module named here when it loads the code
+            ns.setdefault("__name__", __name__)
+        exec(compile(code, filename, "exec"), ns)
+
+    def _record_globals(self, body, func_globals: dict) -> None:
+        # module-level values the code reads are frozen by Numba: remember them,
+        # so that changing one rebuilds the program (Program.stale)
+        for n in ast.walk(body):
+            if isinstance(n, ast.Name) and n.id in func_globals and n.id not in self.shared:
+                value = func_globals[n.id]
+                if _is_constant(value):
+                    self.globals_used[(id(func_globals), n.id)] = (func_globals, n.id,
+                                                                   numba_cache.digest(value))
 
     def function(self, node: DynamicalSystem, func, label: str) -> tuple[str, list]:
         key = (id(node), func)
@@ -162,10 +186,12 @@ class Translator:
             import numba
             ns["prange"] = numba.prange
         self._compile_helpers(ns, body)
-        exec(compile(code, f"<braindyn {name}>", "exec"), ns)
+        self._record_globals(body, func.__globals__)
+        self._exec(code, name, ns)
         self.sources.append(code)
         self.done[key] = (name, used)
-        self.shared[name] = _njit(ns[name], where, parallel=parallel)
+        self.shared[name] = _njit(ns[name], where, parallel=parallel,
+                                  cache=self.cache_dir is not None)
         return name, used
 
     def integral(self, target, where: str) -> str:
@@ -191,7 +217,7 @@ class Translator:
         else:  # a plain derivative function
             python_f = integ.f
         sig = dataclasses.replace(integ.sig, has_self=False)
-        step, source = integ.build("numba", f=python_f, sig=sig)
+        step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir)
         name = f"{(node or self.root).name}_{integ.__name__}"
         if node is not None and f_name in self.elementwise:
             self.elementwise.add(name)
@@ -207,6 +233,10 @@ class Translator:
         for n in ast.walk(tree):
             if isinstance(n, ast.Name) and isinstance(ns.get(n.id), types.FunctionType) \
                     and n.id not in self.shared:
+                try:
+                    self.helper_sources.append(inspect.getsource(ns[n.id]))
+                except (OSError, TypeError):
+                    self.helper_sources.append(None)  # unknown source: no disk cache
                 ns[n.id] = _helper(ns[n.id])
             elif isinstance(n, ast.Name) and isinstance(ns.get(n.id), JitFunction):
                 ns[n.id] = ns[n.id]._compile_numba()
@@ -222,9 +252,12 @@ def _helper(fn):
     return _helpers[fn]
 
 
-def _njit(fn, where, parallel=False):
+def _njit(fn, where, parallel=False, cache=False):
     from ..math.compile import njit
-    return njit(fn, parallel=True) if parallel else njit(fn)
+    options = {"cache": True} if cache else {}
+    if parallel:
+        options["parallel"] = True
+    return njit(fn, **options)
 
 
 def _is_constant(value) -> bool:
@@ -366,8 +399,18 @@ class Program:
     """The compiled loop of one model, with the source it was made from."""
 
     def __init__(self, root, in_specs, mon_specs, variables):
-        tr = Translator(root)
+        # First a dry translation (cheap: nothing is compiled yet) to learn the
+        # exact code and constants; their digest names the disk-cache folder.
+        dry = Translator(root)
+        dry.function(root, type(root).update, "update")
+        cache_dir = numba_cache.program_dir(dry.sources, dry.shared, dry.helper_sources,
+                                            (tuple((s.attr, s.kind, s.op) for s in in_specs),
+                                             tuple((s.attr, s.index is None) for s in mon_specs),
+                                             sorted((n, d) for _, n, d in
+                                                    dry.globals_used.values())))
+        tr = Translator(root, cache_dir=cache_dir)
         update_name, used = tr.function(root, type(root).update, "update")
+        self.globals_used = list(tr.globals_used.values())
         self.variables = variables
         var_args = [tr.var_names[id(v)] for _, _, v in variables]
         float_ids = [i for i, (_, _, v) in enumerate(variables) if np.dtype(v.dtype).kind in "fc"]
@@ -410,17 +453,21 @@ class Program:
         loop_src = "\n".join(lines) + "\n"
         ns = dict(tr.shared)
         ns["np"] = np
-        exec(compile(loop_src, "<braindyn run_loop>", "exec"), ns)
-        self.loop = _njit(ns["run_loop"], "run_loop")
+        tr._exec(loop_src, "run_loop", ns)
+        self.loop = _njit(ns["run_loop"], "run_loop", cache=cache_dir is not None)
         self.source = "\n\n".join(tr.sources + [loop_src])
         runner.COMPILATIONS["numba"] += 1
+
+    def stale(self) -> bool:
+        """True when a module-level value the compiled code froze has changed."""
+        return any(numba_cache.digest(g.get(name)) != d for g, name, d in self.globals_used)
 
 
 def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
     variables = runner.state_variables(root)
     key = ("numba", _signature_key(root, in_specs, mon_specs, every, variables))
     cache = root._runner_cache
-    if key not in cache:
+    if key not in cache or cache[key].stale():
         cache.clear()  # one program per model: the old one cannot be used again
         cache[key] = Program(root, in_specs, mon_specs, variables)
     prog = cache[key]

@@ -1,0 +1,77 @@
+"""Keep compiled simulations on disk, so a restarted kernel does not recompile.
+
+Numba can cache machine code only for functions whose source is a real file.
+The code generated for a model is therefore written to
+``<cache>/<digest>/<name>.py`` (``<cache>`` is ``$BRAINDYN_CACHE`` or
+``~/.cache/braindyn``), where the digest covers everything the machine code
+depends on: every generated source, every constant frozen into it, the user
+functions compiled along, and the versions of Python, NumPy, Numba and
+braindyn.  Any change gives another folder, so a stale entry can never be
+used.  ``BRAINDYN_CACHE=off`` turns the disk cache off.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pathlib
+import platform
+
+import numpy as np
+
+
+def digest(value) -> str:
+    """A stable digest of a constant (numbers, strings, tuples, arrays)."""
+    h = hashlib.sha256()
+    if isinstance(value, np.ndarray):
+        h.update(str((value.shape, value.dtype.str)).encode())
+        h.update(np.ascontiguousarray(value).tobytes())
+    else:
+        h.update(repr((type(value).__name__, value)).encode())
+    return h.hexdigest()
+
+
+def cache_root() -> pathlib.Path | None:
+    setting = os.environ.get("BRAINDYN_CACHE", "")
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return pathlib.Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return pathlib.Path(base) / "braindyn"
+
+
+def program_dir(sources, constants: dict, helper_sources, structure) -> pathlib.Path | None:
+    """The folder for one program, or None when it must not be cached."""
+    root = cache_root()
+    if root is None or any(src is None for src in helper_sources):
+        return None
+    import numba
+
+    from .. import __version__
+    h = hashlib.sha256()
+    for part in (platform.python_version(), np.__version__, numba.__version__, __version__,
+                 repr(structure)):
+        h.update(part.encode())
+    for src in list(sources) + list(helper_sources):
+        h.update(src.encode())
+    for name in sorted(constants):
+        value = constants[name]
+        if not callable(value):
+            h.update(name.encode())
+            h.update(digest(value).encode())
+    path = root / "numba" / h.hexdigest()[:24]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None   # a read-only home: compile in memory as before
+    return path
+
+
+def write_source(folder: pathlib.Path, name: str, source: str) -> pathlib.Path:
+    """Write (once) the source Numba will cache against; returns its path."""
+    path = folder / f"{name}.py"
+    if not path.exists() or path.read_text() != source:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(source)
+        os.replace(tmp, path)   # atomic: parallel kernels never see half a file
+    return path

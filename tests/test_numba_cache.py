@@ -1,0 +1,78 @@
+"""Compiled simulations are kept on disk, and never used when stale."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+
+import braindyn as bp
+import braindyn.math as bm
+from support import ROOT
+
+SCRIPT = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {tests!r})
+    from slides_hh import HHMethod
+    hh = HHMethod(1, monitors=['V'], method='rk4', gNa={gNa})
+    t0 = time.perf_counter()
+    hh.run(20.0, inputs=['input', 10.0], dt=0.01)
+    print(time.perf_counter() - t0, hh.mon.V[-1, 0])
+""")
+
+
+def run_in_fresh_process(cache, gNa=120.0):
+    env = dict(os.environ, BRAINDYN_CACHE=str(cache))
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(tests=str(ROOT / "tests"),
+                                                              gNa=gNa)],
+                         capture_output=True, text=True, env=env, check=True)
+    seconds, v_end = out.stdout.split()
+    return float(seconds), float(v_end)
+
+
+def test_a_new_process_reuses_the_compiled_code(tmp_path):
+    first, v1 = run_in_fresh_process(tmp_path)
+    second, v2 = run_in_fresh_process(tmp_path)
+    assert v1 == v2
+    assert second < first / 3, f"cached run took {second:.2f}s, the first {first:.2f}s"
+    # another constant is another program: new code, new result
+    _, v3 = run_in_fresh_process(tmp_path, gNa=100.0)
+    assert v3 != v1
+    assert len(list((tmp_path / "numba").iterdir())) == 2
+
+
+GAIN = 2.0
+
+
+class Leaky(bp.NeuGroup):
+    """x' = -x + GAIN (a module-level constant, frozen by Numba when compiled)."""
+
+    def __init__(self):
+        super().__init__(1, monitors=["x"])
+        self.x = bm.Variable(bm.zeros(1))
+
+    def update(self, _t, _dt):
+        self.x += (-self.x + GAIN) * _dt
+
+
+def test_a_changed_module_constant_rebuilds_the_program():
+    global GAIN
+    model = Leaky()
+    model.run(50.0, dt=0.01)
+    assert abs(model.mon.x[-1, 0] - 2.0) < 1e-6
+    GAIN = 5.0
+    try:
+        model.x[:] = 0.0
+        model.run(50.0, dt=0.01)
+        assert abs(model.mon.x[-1, 0] - 5.0) < 1e-6, "the old constant was used"
+    finally:
+        GAIN = 2.0
+
+
+def test_cache_can_be_turned_off(tmp_path, monkeypatch):
+    from braindyn.simulation import numba_cache
+    monkeypatch.setenv("BRAINDYN_CACHE", "off")
+    assert numba_cache.cache_root() is None
+    monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))
+    assert numba_cache.cache_root() == tmp_path
+    assert numba_cache.digest(np.ones(3)) != numba_cache.digest(np.ones(4))
