@@ -140,6 +140,16 @@ def jit(func: Callable | None = None, **options):
 _loop_cache: dict = {}
 
 
+def _same_shaped(init) -> bool:
+    """A tuple of two or more floats, or float arrays of one shape and dtype."""
+    import numpy as np
+    if not isinstance(init, tuple) or len(init) < 2:
+        return False
+    shapes = {np.shape(x) for x in init}
+    dtypes = {np.result_type(x) for x in init}
+    return len(shapes) == 1 and len(dtypes) == 1 and next(iter(dtypes)).kind == "f"
+
+
 def for_loop(body: Callable, n_steps: int, init):
     """Run ``carry = body(i, carry)`` for i = 0 .. n_steps-1 in compiled code.
 
@@ -152,13 +162,26 @@ def for_loop(body: Callable, n_steps: int, init):
         raise ValueError(f"n_steps must be a non-negative int, got {n_steps!r}")
     init = unwrap(init) if not isinstance(init, tuple) else _unwrap_args(init)
     be = backend.get_backend()
-    key = (be, body)
+    packed = be == "jax" and _same_shaped(init)
+    key = (be, body, packed)
     if key not in _loop_cache:
         if be == "jax":
             import jax
+            import jax.numpy as jnp
 
-            def run(n, carry):
-                return jax.lax.fori_loop(0, n, body, carry)
+            if packed:
+                # Carry same-shaped entries as one stacked array: XLA on a CPU then
+                # runs one kernel where it would run one per entry (2x faster for
+                # a one-neuron HH loop).  The body still sees the separate entries.
+                def step(i, y):
+                    return jnp.stack(body(i, tuple(y[k] for k in range(y.shape[0]))))
+
+                def run(n, carry):
+                    y = jax.lax.fori_loop(0, n, step, jnp.stack(carry))
+                    return tuple(y[k] for k in range(y.shape[0]))
+            else:
+                def run(n, carry):
+                    return jax.lax.fori_loop(0, n, body, carry)
             _loop_cache[key] = jit(run)
         else:
             import numba
