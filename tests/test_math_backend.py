@@ -170,3 +170,18 @@ def test_for_loop(backend):
     assert float(x) == 0.5 ** 10 and float(s) == 45.0
     with pytest.raises(ValueError, match="n_steps"):
         bm.for_loop(body, -1, (1.0, 0.0))
+
+
+def test_random_sampling_functions(backend):
+    bm.random.seed(5)
+    c = bm.as_numpy(bm.random.choice(10, 1000))
+    assert c.min() >= 0 and c.max() <= 9 and len(set(c.tolist())) == 10
+    p = bm.as_numpy(bm.random.permutation(20))
+    assert sorted(p.tolist()) == list(range(20))
+    b = bm.as_numpy(bm.random.bernoulli(0.3, 20000))
+    assert b.dtype == bool and abs(b.mean() - 0.3) < 0.02
+    k = bm.as_numpy(bm.random.poisson(4.0, 20000))
+    assert abs(k.mean() - 4.0) < 0.1 and abs(k.var() - 4.0) < 0.2
+    e = bm.as_numpy(bm.random.exponential(2.0, 20000))
+    assert abs(e.mean() - 2.0) < 0.08
+    assert bm.as_numpy(bm.random.randn(2, 3)).shape == (2, 3)
