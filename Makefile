@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev bench peers strip check-notebooks clean
+.PHONY: lab test test-fast install install-dev bench peers strip check-notebooks site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ strip: $(STAMP)
 
 check-notebooks: $(STAMP)
 	$(BIN)/python tools/strip_notebooks.py --check
+
+# The course site: syllabus, instructor guide and every lesson, executed -> _build/html
+site: $(STAMP)
+	$(BIN)/python course/build_site.py
 
 clean:
 	rm -rf $(VENV) _build .pytest_cache
