@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev bench peers strip check-notebooks site clean
+.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,18 @@ lab: $(VENV)/.installed
 	$(BIN)/python -m braindyn.workspace --source lessons --dest my-lessons
 	$(BIN)/jupyter lab my-lessons/
 
-test: $(STAMP)
+# On CI (CI=true) the browser for the end-to-end test is installed first; elsewhere
+# that test is skipped, saying so, when the browser is missing (run `make browser`).
+test: $(STAMP) $(if $(CI),browser)
 	$(BIN)/python -m pytest
+
+# Debian's Chromium (no browser downloads) for tests/test_browser_e2e.py; Playwright's
+# Python package comes with the dev extra.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
