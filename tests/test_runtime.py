@@ -238,3 +238,39 @@ def test_parameters_as_per_neuron_arrays():
     hh.run(20.0, inputs=["input", 10.0], dt=0.01)
     assert hh.mon.V[:, 0].max() > 20 and hh.mon.V[:, 1].max() < 0
     np.testing.assert_allclose(hh.mon.V[:, 0], hh.mon.V[:, 2])
+
+
+class Noisy(bp.NeuGroup):
+    """Ornstein-Uhlenbeck noise, with a helper method and a branch on a constant."""
+
+    def __init__(self, n, **kw):
+        super().__init__(n, **kw)
+        self.x = bm.Variable(bm.zeros(self.num))
+        self.count = bm.Variable(0.0)   # a 0-d Variable
+        self.sigma = 0.5
+
+    def drift(self, x):
+        return -x
+
+    def update(self, _t, _dt):
+        self.x += self.drift(self.x) * _dt + \
+            self.sigma * bm.sqrt(_dt) * bm.random.normal(0., 1., self.num)
+        if self.sigma > 0:
+            self.count += 1.0
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_seeded_noise_is_the_same_compiled_or_not(backend):
+    bm.use_backend(backend)
+    runs = []
+    for jit in (False, True):
+        model = Noisy(500, monitors=["x", "count"])
+        bm.random.seed(1)
+        model.run(5.0, dt=0.01, jit=jit)
+        runs.append(model)
+    np.testing.assert_allclose(runs[0].mon.x, runs[1].mon.x, atol=1e-10)
+    assert runs[1].mon.count.shape == (500,) and runs[1].mon.count[-1] == 500
+    # stationary variance of dx = -x dt + 0.5 dW is 0.125
+    model = runs[1]
+    model.run(20.0, dt=0.01)
+    assert abs(model.mon.x[-1].var() - 0.125) < 0.03

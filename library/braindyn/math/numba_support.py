@@ -23,6 +23,11 @@ def register() -> None:
     if _done["registered"]:
         return
     _done["registered"] = True
+    # A seed set before Numba was first used must reach Numba's generator too.
+    if random._seed_state["seed"] is not None:
+        import sys
+        sys.modules.setdefault("numba", __import__("numba"))
+        random._seed_numba(random._seed_state["seed"])
 
     # Creation functions.  Compiled code knows only the default float64.
     def creator(np_fn):
