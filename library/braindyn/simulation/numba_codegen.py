@@ -10,7 +10,10 @@ The translation is small and mechanical, so that students can read the result
   becomes a constant ``HH0_gNa`` of the compiled code;
 * ``self.pre.spike`` follows the attribute chain to the other system's Variable;
 * ``self.integral(...)`` (an ``odeint`` method) becomes the integrator's step code
-  for the translated derivative; ``self.other_method(...)`` is translated too.
+  for the translated derivative; ``self.other_method(...)`` is translated too;
+* ``m ** 3.0`` becomes ``m ** 3``: Numba multiplies for an integer power instead of
+  calling ``pow`` (30 times faster; the result differs by at most a rounding, e.g.
+  2.8e-14 mV on V over 100 ms of the slides' HH model).
 
 Then one loop function applies the inputs, calls the root's update, records the
 monitors and checks for NaN at every step, all in compiled code.
@@ -160,7 +163,7 @@ class Translator:
         args.kwarg = None  # the slides' update(self, _t, _dt, **kwargs)
         name = f"{node.name}_{label}"
         used: list[str] = []
-        body = _SelfRewriter(self, node, where, used).visit(fdef)
+        body = _IntegerPowers().visit(_SelfRewriter(self, node, where, used).visit(fdef))
         body.name = name
         body.args.args = [ast.arg(arg=v) for v in used] + body.args.args
         ast.fix_missing_locations(body)
@@ -258,6 +261,18 @@ def _njit(fn, where, parallel=False, cache=False):
     if parallel:
         options["parallel"] = True
     return njit(fn, **options)
+
+
+class _IntegerPowers(ast.NodeTransformer):
+    """x ** 3.0 -> x ** 3 (a whole-number float exponent from 1 to 8)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        c = node.right
+        if isinstance(node.op, ast.Pow) and isinstance(c, ast.Constant) and \
+                isinstance(c.value, float) and c.value.is_integer() and 1 <= c.value <= 8:
+            node.right = ast.Constant(value=int(c.value))
+        return node
 
 
 def _is_constant(value) -> bool:
