@@ -42,3 +42,13 @@ def test_refuses_to_sync_onto_the_kit(tmp_path):
         sync_lessons(tmp_path / "lessons", tmp_path / "lessons")
     with pytest.raises(FileNotFoundError):
         sync_lessons(tmp_path / "nope", tmp_path / "mine")
+
+
+def test_braindyn_lessons_command(tmp_path, capsys):
+    from braindyn.cli import main
+    kit = tmp_path / "lessons"
+    kit.mkdir()
+    (kit / "01_a.ipynb").write_text("{}")
+    assert main(["lessons", "--source", str(kit), "--dest", str(tmp_path / "mine")]) == 0
+    assert (tmp_path / "mine" / "01_a.ipynb").exists()
+    assert "copied: 01_a.ipynb" in capsys.readouterr().out
