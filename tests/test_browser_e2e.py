@@ -97,13 +97,24 @@ def test_moving_the_dt_slider_redraws_the_integrator_lab(jupyterlab):
         page.set_default_timeout(120_000)
         page.goto(f"{url}/lab/tree/{LESSON}?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+        # a fresh JupyterLab may ask which kernel to start: take the proposed one
+        accept = page.locator(".jp-Dialog .jp-mod-accept")
+        try:
+            accept.wait_for(timeout=10_000)
+            accept.click()
+        except Exception:
+            pass   # no dialog: the notebook's kernel started by itself
         # wait for the kernel, then run every cell from the Run menu
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                timeout=120_000)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_text("Run All Cells", exact=True).click()
         lab_image = page.locator(".widget-image").first
-        lab_image.wait_for(timeout=300_000)
+        try:
+            lab_image.wait_for(timeout=300_000)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "integrator_lab_timeout.png"), full_page=True)
+            raise
         _wait_until_idle(page)
         slider = page.locator(".widget-slider").first   # the lab's dt slider
         assert "dt" in slider.inner_text()
