@@ -28,7 +28,7 @@ install-dev: $(STAMP)
 # Your own copy of the lessons (my-lessons/): kit updates never overwrite your edits.
 lab: $(VENV)/.installed
 	$(BIN)/python -m braindyn.workspace --source lessons --dest my-lessons
-	$(BIN)/jupyter lab my-lessons/
+	$(BIN)/jupyter lab my-lessons/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # On CI (CI=true) the browser for the end-to-end test is installed first; elsewhere
 # that test is skipped, saying so, when the browser is missing (run `make browser`).
