@@ -304,13 +304,6 @@ class BoundIntegral:
     def __call__(self, *args, dt=None, **kwargs):
         return self.integrator(self.obj, *args, dt=dt, **kwargs)
 
-    def trial_step(self) -> Callable:
-        """The embedded pair's trial step ``(vars, t, dt, tol, params) -> (*new, ratio)``
-        in plain Python, for drivers that pick their own step sizes."""
-        if not self.adaptive:
-            raise ValueError(f"{self.__name__} is not adaptive: it has no trial step")
-        return self.compiled("python").__globals__[f"{self.method}_attempt"]
-
     @property
     def source(self) -> str:
         return self.integrator.source
