@@ -76,3 +76,35 @@ def test_cache_can_be_turned_off(tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))
     assert numba_cache.cache_root() == tmp_path
     assert numba_cache.digest(np.ones(3)) != numba_cache.digest(np.ones(4))
+
+
+class Decay(bp.NeuGroup):
+    """x' = -x / tau, integrated by odeint (exponential Euler: exact for this equation)."""
+
+    def __init__(self, tau, name):
+        super().__init__(1, monitors=["x"], name=name)
+        self.tau = tau
+        self.x = bm.Variable(bm.ones(1))
+        self.integral = bp.odeint(self.derivative, method="exponential_euler")
+
+    def derivative(self, x, t):
+        return -x / self.tau
+
+    def update(self, _t, _dt):
+        self.x[:] = self.integral(self.x, _t, dt=_dt)
+
+
+def test_two_integrals_of_one_method_in_one_cached_program_keep_their_derivatives(
+        tmp_path, monkeypatch):
+    """Two groups whose integrals share method and signature, compiled into one
+    program with the disk cache on.  Numba's cache knows a function by its file and
+    name only, so if both steps were written under one name the second would load the
+    first's machine code (with the first derivative frozen in)."""
+    monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))
+    for attempt in ("compile and store", "load from disk"):
+        fast, slow = Decay(2.0, "fast"), Decay(8.0, "slow")
+        bp.Network(fast, slow).run(1.0, dt=0.1, jit=True)
+        for group, tau in ((fast, 2.0), (slow, 8.0)):
+            assert abs(group.x[0] - np.exp(-1.0 / tau)) < 1e-12, (
+                f"{attempt}: the group with tau = {tau} decayed to {group.x[0]:.6f}, "
+                f"not exp(-1/{tau}) = {np.exp(-1.0 / tau):.6f}: it ran another group's step")

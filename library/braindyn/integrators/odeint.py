@@ -118,13 +118,15 @@ def _exec(source: str, name: str, ns: dict, filename: str) -> Callable:
 def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str, *,
               dt_default: float, adaptive: bool = False, tol: float = 1e-3,
               g: Callable | None = None, sde_method: str | None = None,
-              name: str | None = None, cache_dir=None) -> tuple[Callable, str]:
+              name: str | None = None, cache_dir=None,
+              file_prefix: str | None = None) -> tuple[Callable, str]:
     """Build the step function of a method for one derivative, in one mode.
 
     mode: 'python' (plain Python on NumPy), 'jax' (traceable by JAX) or
     'numba' (compiled by Numba).  Returns the function and its source text.
     cache_dir (Numba only): write the sources there so Numba caches the
-    machine code on disk (see simulation/numba_cache.py).
+    machine code on disk (see simulation/numba_cache.py), as files named
+    ``<file_prefix>_<function>.py`` (file_prefix defaults to the method's name).
     """
     base = name or (sde_method if sde_method else info.name)
     ns = _namespace(mode, sig)
@@ -171,7 +173,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
                 fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"))
             else:
                 from ..simulation import numba_cache
-                path = numba_cache.write_source(cache_dir, f"{base}_{nm}", src)
+                path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns.setdefault("__name__", __name__)   # Numba's cache re-imports it
                 fn = njit(_exec(src, nm, ns, str(path)), cache=True)
             ns[nm] = fn
@@ -236,12 +238,20 @@ class Integrator:
 
     # -- building ---------------------------------------------------------
     def build(self, mode: str, f: Callable | None = None, sig: Signature | None = None,
-              g: Callable | None = None, cache_dir=None) -> tuple[Callable, str]:
+              g: Callable | None = None, cache_dir=None,
+              name: str | None = None) -> tuple[Callable, str]:
         """The step function and its source in a mode ('python', 'jax', 'numba'),
-        optionally for another derivative (the simulators pass ``self``-free ones)."""
+        optionally for another derivative (the simulators pass ``self``-free ones).
+
+        name: a name for this integral's files in cache_dir.  A simulator compiling
+        several integrals into one disk-cache folder must give each its own, since
+        Numba's cache knows a function by file and name only and would load one
+        integral's machine code (its derivative frozen in) for another.
+        """
         return make_step(self.info, sig or self.sig, f or self.f, mode, dt_default=self.dt,
                          adaptive=self.adaptive, tol=self.tol, g=g or self.g,
-                         sde_method=self.sde_method, name=self.method, cache_dir=cache_dir)
+                         sde_method=self.sde_method, name=self.method, cache_dir=cache_dir,
+                         file_prefix=name)
 
     def compiled(self, mode: str) -> Callable:
         if mode not in self._built:

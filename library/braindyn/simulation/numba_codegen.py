@@ -220,8 +220,9 @@ class Translator:
         else:  # a plain derivative function
             python_f = integ.f
         sig = dataclasses.replace(integ.sig, has_self=False)
-        step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir)
         name = f"{(node or self.root).name}_{integ.__name__}"
+        step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
+                                   name=name)
         if node is not None and f_name in self.elementwise:
             self.elementwise.add(name)
         self.shared[name] = step
