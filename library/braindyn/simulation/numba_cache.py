@@ -18,6 +18,11 @@ import platform
 
 import numpy as np
 
+# Part of every digest: bump it when the layout of the generated files changes, so
+# that no entry written by an older layout is loaded (2: each integral's step in a
+# file of its own; layout 1 could hand one group another's step).
+CACHE_LAYOUT = 2
+
 
 def digest(value) -> str:
     """A stable digest of a constant (numbers, strings, tuples, arrays)."""
@@ -49,8 +54,8 @@ def program_dir(sources, constants: dict, helper_sources, structure) -> pathlib.
 
     from .. import __version__
     h = hashlib.sha256()
-    for part in (platform.python_version(), np.__version__, numba.__version__, __version__,
-                 repr(structure)):
+    for part in (str(CACHE_LAYOUT), platform.python_version(), np.__version__,
+                 numba.__version__, __version__, repr(structure)):
         h.update(part.encode())
     for src in list(sources) + list(helper_sources):
         h.update(src.encode())
