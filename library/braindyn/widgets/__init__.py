@@ -2,6 +2,8 @@
 
 * ``integrator_lab()``: compare methods and step sizes on HH or a test ODE.
 * ``convergence_plot()``: error against dt on log-log axes, with fitted slopes.
+* ``phase_plane_explorer()``: nullclines, fixed points and a trajectory of a
+  two-variable model (FitzHugh-Nagumo, Morris-Lecar, yours) under parameter sliders.
 * ``run_method()``: run one method on one problem and measure error and cost.
 * ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
 
@@ -10,10 +12,11 @@ See ``README.md`` in this folder for how the pieces fit together.
 from .convergence import Convergence, convergence_data, convergence_plot, fitted_order
 from .figure_view import FigureView
 from .integrator_lab import IntegratorLab, integrator_lab, method_options
+from .phase_plane_explorer import PhasePlaneExplorer, phase_plane_explorer
 from .problems import PROBLEMS, Problem, Reference, get_problem
 from .runs import Run, crossing_times, evaluations_per_step, run_method
 
 __all__ = ["integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
            "convergence_data", "fitted_order", "Convergence", "run_method", "Run",
            "crossing_times", "evaluations_per_step", "PROBLEMS", "Problem", "Reference",
-           "get_problem", "FigureView"]
+           "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer"]
