@@ -1,0 +1,161 @@
+"""The independent reference for the HH homework checks: scipy's DOP853.
+
+The check functions compare a student's numbers with the slides' HH model
+solved by ``scipy.integrate.solve_ivp`` (DOP853, rtol = atol = 1e-10), never
+with numbers produced by braindyn's own integrators: a bug in the kit must not
+become the expected answer.  The equations are written out again here, on
+purpose, instead of importing ``braindyn.models.hh_derivatives``.
+
+    C dV/dt = -gNa m^3 h (V - ENa) - gK n^4 (V - EK) - gL (V - EL) + I
+    dx/dt   = alpha_x(V) (1 - x) - beta_x(V) x,         x in {m, h, n}
+
+Units: mV, ms, mS/cm^2, uA/cm^2, uF/cm^2.
+
+Short runs (tens of ms) are solved when a check needs them and cached.  The
+f-I curve needs hundreds of long runs, so it is computed once by
+``python -m braindyn.homework.reference`` and stored in ``hh_fi_data.py``
+(the tests re-solve a few of its points to catch a stale file).
+"""
+from __future__ import annotations
+
+import functools
+import pathlib
+import sys
+
+import numpy as np
+
+# The slides' parameters ("Implement a Hodgkin-Huxley neuron model").
+ENA, GNA = 50.0, 120.0          # mV, mS/cm^2
+EK, GK = -77.0, 36.0            # mV, mS/cm^2
+EL, GL = -54.387, 0.03          # mV, mS/cm^2
+C = 1.0                         # uF/cm^2
+INITIAL_STATE = (-65.0, 0.5, 0.6, 0.32)   # V, m, h, n
+V_SPIKE = 20.0                  # mV: a spike is an upward crossing of this value
+RTOL = ATOL = 1e-10             # tolerances of the reference solver
+
+# The f-I protocol of part 3: start from INITIAL_STATE, simulate FI_T_END ms,
+# count the spikes after the transient (t >= FI_T_START) and divide by the
+# counting window in seconds.
+FI_T_START, FI_T_END = 100.0, 500.0   # ms
+FI_CURRENTS = tuple(round(0.5 * k, 1) for k in range(41))   # 0, 0.5, ..., 20 uA/cm^2
+
+
+def currents(V, m, h, n):
+    """The ionic currents I_Na, I_K, I_L (uA/cm^2) of the slides' model."""
+    I_Na = GNA * m ** 3 * h * (V - ENA)
+    I_K = GK * n ** 4 * (V - EK)
+    I_L = GL * (V - EL)
+    return I_Na, I_K, I_L
+
+
+def gate_rates(V):
+    """(alpha, beta) of the gates m, h, n at membrane potential V (1/ms)."""
+    alpha_m = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
+    beta_m = 4.0 * np.exp(-(V + 65) / 18)
+    alpha_h = 0.07 * np.exp(-(V + 65) / 20)
+    beta_h = 1 / (1 + np.exp(-(V + 35) / 10))
+    alpha_n = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
+    beta_n = 0.125 * np.exp(-(V + 65) / 80)
+    return (alpha_m, beta_m), (alpha_h, beta_h), (alpha_n, beta_n)
+
+
+def derivatives(V, m, h, n, I):
+    """(dV/dt, dm/dt, dh/dt, dn/dt) at input current I (uA/cm^2)."""
+    I_Na, I_K, I_L = currents(V, m, h, n)
+    (am, bm), (ah, bh), (an, bn) = gate_rates(V)
+    return ((-I_Na - I_K - I_L + I) / C,
+            am * (1 - m) - bm * m,
+            ah * (1 - h) - bh * h,
+            an * (1 - n) - bn * n)
+
+
+def _rhs(t, y, I):
+    return derivatives(*y, I)
+
+
+@functools.lru_cache(maxsize=32)
+def solve(I: float, t_end: float, y0: tuple = INITIAL_STATE):
+    """Dense reference solution on [0, t_end] ms; ``solve(...).sol(t)`` gives (4, len(t))."""
+    from scipy.integrate import solve_ivp
+
+    sol = solve_ivp(_rhs, (0.0, float(t_end)), list(y0), method="DOP853", rtol=RTOL, atol=ATOL,
+                    args=(float(I),), dense_output=True)
+    if not sol.success:     # pragma: no cover - the HH model is smooth
+        raise RuntimeError(f"the reference solver failed at I = {I}: {sol.message}")
+    return sol
+
+
+def spike_times(ts, V, threshold: float = V_SPIKE) -> np.ndarray:
+    """Upward crossings of ``threshold``, linearly interpolated between samples."""
+    ts, V = np.asarray(ts, dtype=float), np.asarray(V, dtype=float)
+    i = np.nonzero((V[:-1] < threshold) & (V[1:] >= threshold))[0]
+    return ts[i] + (threshold - V[i]) / (V[i + 1] - V[i]) * (ts[i + 1] - ts[i])
+
+
+@functools.lru_cache(maxsize=32)
+def reference_spike_times(I: float, t_end: float) -> np.ndarray:
+    """Spike times (ms) of the reference, found on a 1e-3 ms grid of its dense output."""
+    ts = np.linspace(0.0, t_end, int(round(t_end / 1e-3)) + 1)
+    return spike_times(ts, solve(I, t_end).sol(ts)[0])
+
+
+def firing_rate(ts, V) -> float:
+    """Rate (Hz) by the part-3 protocol: spikes in [FI_T_START, FI_T_END) per second."""
+    s = spike_times(ts, V)
+    n = np.count_nonzero((s >= FI_T_START) & (s < FI_T_END))
+    return n / ((FI_T_END - FI_T_START) / 1000.0)
+
+
+def reference_rate(I: float) -> float:
+    """Firing rate (Hz) of the reference model at constant input I (a 500 ms solve)."""
+    ts = np.arange(0.0, FI_T_END + 1e-9, 1e-3)
+    return firing_rate(ts, solve(I, FI_T_END).sol(ts)[0])
+
+
+def reference_threshold(lo: float = 0.0, hi: float = 20.0, tol: float = 1e-3) -> float:
+    """The smallest current (uA/cm^2) with repetitive firing, by bisection."""
+    if reference_rate(lo) > 0 or reference_rate(hi) == 0:
+        raise RuntimeError("the bisection bracket does not contain the threshold")
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if reference_rate(mid) > 0:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+
+def data_module(rates, threshold: float) -> str:
+    """The text of ``hh_fi_data.py`` for these rates (Hz, one per FI_CURRENTS) and threshold."""
+    import textwrap
+
+    def wrapped(name, values, comment):
+        body = textwrap.fill(", ".join(f"{v:g}" for v in values), width=88,
+                             initial_indent="    ", subsequent_indent="    ")
+        return f"{name} = (  # {comment}\n{body},\n)"
+
+    return "\n".join([
+        '"""Stored f-I data of the HH reference (generated; do not edit).',
+        "",
+        "Regenerate with ``python -m braindyn.homework.reference``: scipy DOP853,",
+        f"rtol = atol = {RTOL:g}, the protocol of reference.py (spikes in",
+        f"[{FI_T_START:g}, {FI_T_END:g}) ms from the initial state, rate in Hz).",
+        '"""',
+        wrapped("CURRENTS", FI_CURRENTS, "uA/cm^2"),
+        wrapped("RATES", [round(float(r), 6) for r in rates], "Hz"),
+        f"THRESHOLD = {threshold:.4f}   # uA/cm^2: the smallest current with repetitive firing",
+        "",
+    ])
+
+
+def main() -> int:
+    """Recompute the stored f-I data (about three minutes) and write ``hh_fi_data.py``."""
+    target = pathlib.Path(__file__).with_name("hh_fi_data.py")
+    rates = [reference_rate(I) for I in FI_CURRENTS]
+    target.write_text(data_module(rates, reference_threshold()), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

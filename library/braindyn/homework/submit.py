@@ -1,0 +1,178 @@
+"""``braindyn submit NOTEBOOK --name 张三 --id 2100012345``: pack the homework.
+
+What it does, in order (nothing is written before every check passed):
+
+1. checks the name (no path separators, no ``_``, which separates the parts
+   of the file name) and the student ID (digits; full-width digits are
+   accepted and converted), and that the zip does not exist yet (``--force``
+   replaces it);
+2. runs a temporary copy of the notebook in a fresh kernel and stops at the
+   first cell that fails, naming the cell and the error: a report must come
+   from a notebook that runs from top to bottom;
+3. exports the executed notebook as HTML with every figure embedded, and as
+   PDF when a converter is available (``report.py``), saying so otherwise;
+4. writes ``姓名_学号_HH报告.zip`` holding the student's notebook exactly as it
+   is on disk (byte for byte), the report, and ``submission.json`` (name,
+   ID, the notebook's SHA-256, the self-check verdicts), which ``braindyn
+   grade`` reads.
+
+The student's notebook is only read.  Self-checks that do not pass are
+reported but do not stop a submission: partial work may be handed in.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import json
+import pathlib
+import re
+import secrets
+import shutil
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from .errors import UsageError
+from .notebooks import execute, fresh_workdir, parse_notebook
+from .report import to_html, to_pdf
+from .selfcheck import PartReport, build_report, collector_cell, parse_collected
+
+DEFAULT_TIMEOUT = 600          # seconds for the whole notebook
+DEFAULT_LABEL = "HH报告"        # the assignment's part of the zip name
+SUBMISSION_INFO = "submission.json"
+# Not allowed in a name: path separators, characters Windows forbids in file
+# names, and "_" (it separates name, ID and label in the zip's name).
+_FORBIDDEN = set('/\\:*?"<>|_')
+
+
+class SubmitRefused(Exception):
+    """The notebook does not run; the message says where and why.  Exit status 1."""
+
+
+def clean_name(name: str) -> str:
+    """The name as it goes into the file name, or UsageError saying what to change."""
+    name = unicodedata.normalize("NFC", name or "").strip()
+    if not name:
+        raise UsageError("--name is empty: give your name, e.g. --name 张三")
+    bad = sorted({c for c in name if c in _FORBIDDEN or unicodedata.category(c).startswith("C")})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        raise UsageError(f"--name {name!r} contains {shown}: a name goes into a file name, so "
+                         f"it may not contain / \\ : * ? \" < > | or _ (use a space or a hyphen)")
+    if name in (".", "..") or name.startswith("."):
+        raise UsageError(f"--name {name!r} may not start with a dot")
+    if len(name) > 40:
+        raise UsageError(f"--name is {len(name)} characters long: at most 40")
+    return name
+
+
+def clean_id(student_id: str) -> str:
+    """The student ID as ASCII digits, or UsageError saying what to change."""
+    sid = unicodedata.normalize("NFKC", student_id or "").strip()   # full-width digits -> ASCII
+    if not re.fullmatch(r"[0-9]{1,20}", sid):
+        raise UsageError(f"--id {student_id!r} is not a student ID: use the digits only, "
+                         f"e.g. --id 2100012345")
+    return sid
+
+
+def zip_name(name: str, student_id: str, label: str = DEFAULT_LABEL) -> str:
+    return f"{name}_{student_id}_{label}.zip"
+
+
+@dataclass
+class Submission:
+    zip_path: pathlib.Path
+    members: list[str]
+    pdf_note: str          # "" when a PDF is in the zip, otherwise why not
+    checks: list[PartReport]   # the self-check verdicts, one per part
+
+
+def submit(notebook: str | pathlib.Path, name: str, student_id: str,
+           out_dir: str | pathlib.Path = ".", force: bool = False,
+           timeout: float = DEFAULT_TIMEOUT, pdf: bool = True,
+           label: str = DEFAULT_LABEL, progress=print) -> Submission:
+    """Run, export and pack ``notebook``; raise UsageError or SubmitRefused on failure."""
+    name, student_id = clean_name(name), clean_id(student_id)
+    notebook = pathlib.Path(notebook)
+    if notebook.suffix != ".ipynb":
+        raise UsageError(f"{notebook}: give the .ipynb file of your homework")
+    if not notebook.is_file():
+        raise UsageError(f"{notebook}: no such file")
+    out_dir = pathlib.Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file: give a folder")
+    target = out_dir / zip_name(name, student_id, label)
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists already: pass --force to replace it, or remove it")
+
+    original = notebook.read_bytes()       # what goes into the zip, byte for byte
+    nb = parse_notebook(original, str(notebook))
+    progress(f"Running {notebook} in a fresh kernel (your file is not changed)...")
+    marker = f"@@braindyn-checks-{secrets.token_hex(8)}@@"
+    workdir = fresh_workdir("braindyn-submit-")
+    try:
+        (workdir / notebook.name).write_bytes(original)
+        execution = execute(nb, workdir, timeout=timeout, stop_on_error=True,
+                            after=[collector_cell(marker)])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    failed = [p for p in execution.problems if p.kind != "skipped"]
+    if failed:
+        p = failed[0]
+        detail = f"\n{p.traceback_tail}" if p.traceback_tail else ""
+        raise SubmitRefused(
+            f"not submitted: the notebook does not run from top to bottom.\n"
+            f"{p.describe()}{detail}\n"
+            f"Fix this cell, check with Kernel > Restart Kernel and Run All Cells, "
+            f"then submit again.")
+
+    outputs = execution.after_outputs[0] if execution.after_outputs else []
+    checks = build_report(execution, parse_collected(outputs, marker))
+    title = f"{name} {student_id} {label}"
+    html = to_html(execution.notebook, title)
+    pdf_bytes, pdf_note = to_pdf(execution.notebook, html, title) if pdf else \
+        (None, "PDF not requested (--no-pdf)")
+
+    stem = notebook.stem
+    members = {notebook.name: original, f"{stem}_report.html": html.encode("utf-8")}
+    if pdf_bytes:
+        members[f"{stem}_report.pdf"] = pdf_bytes
+    info = {"name": name, "id": student_id, "label": label, "notebook": notebook.name,
+            "notebook_sha256": hashlib.sha256(original).hexdigest(),
+            "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "checks": {p.name: p.status for p in checks.parts}}
+    members[SUBMISSION_INFO] = json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8")
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(buffer.getvalue())
+    partial.replace(target)          # a complete zip or none, never half of one
+    return Submission(target, list(members), pdf_note, checks.parts)
+
+
+def command(notebook: str, name: str, student_id: str, out_dir: str = ".", force: bool = False,
+            timeout: float = DEFAULT_TIMEOUT, pdf: bool = True) -> int:
+    """The ``braindyn submit`` command: print what was packed; exit status."""
+    try:
+        result = submit(notebook, name, student_id, out_dir, force, timeout, pdf,
+                        progress=lambda text: print(text, flush=True))
+    except SubmitRefused as e:
+        print(e)
+        return 1
+    print(f"wrote {result.zip_path}")
+    for member in result.members:
+        print(f"  {member}")
+    if result.pdf_note:
+        print(f"only the HTML report was produced: {result.pdf_note}. "
+              f"The HTML file holds every figure; open it in a browser.")
+    not_passed = [p for p in result.checks if p.status in ("failed", "not checked")]
+    if not_passed:
+        print("note: these self-checks do not pass yet (the zip was written anyway):")
+        for p in not_passed:
+            print(f"  {p.title}: {p.status}")
+    return 0
