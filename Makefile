@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site clean
+.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site binder-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,18 @@ check-notebooks: $(STAMP)
 # The course site: syllabus, instructor guide and every lesson, executed -> _build/html
 site: $(STAMP)
 	$(BIN)/python course/build_site.py
+
+# What Binder / JupyterHub (repo2docker) would build, without Docker: the generated
+# Dockerfile must use Python 3.11 from environment.yml and run ./start at server start.
+binder-check:
+	@test -x .envs/repo2docker/bin/repo2docker || { $(PYTHON) -m venv .envs/repo2docker && \
+	  .envs/repo2docker/bin/pip install --quiet jupyter-repo2docker; }
+	@mkdir -p _build
+	.envs/repo2docker/bin/repo2docker --no-build --no-run --debug . > _build/binder-Dockerfile.txt 2>&1
+	@grep -q "conda environment for python=3.11" _build/binder-Dockerfile.txt && \
+	  grep -q 'R2D_ENTRYPOINT="$${REPO_DIR}/start"' _build/binder-Dockerfile.txt && \
+	  echo "binder-check: repo2docker builds Python 3.11 from environment.yml and runs ./start (see _build/binder-Dockerfile.txt)" || \
+	  { echo "binder-check: unexpected Dockerfile, see _build/binder-Dockerfile.txt"; exit 1; }
 
 clean:
 	rm -rf $(VENV) _build .pytest_cache

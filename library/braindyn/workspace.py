@@ -20,6 +20,7 @@ import hashlib
 import json
 import pathlib
 import shutil
+import sys
 
 RECORD = ".braindyn-sync.json"
 
@@ -84,7 +85,12 @@ def main(argv=None) -> int:
     parser.add_argument("--source", default="lessons", help="the kit's lessons (default lessons/)")
     parser.add_argument("--dest", default="my-lessons", help="your copy (default my-lessons/)")
     args = parser.parse_args(argv)
-    result = sync_lessons(pathlib.Path(args.source), pathlib.Path(args.dest))
+    try:
+        result = sync_lessons(pathlib.Path(args.source), pathlib.Path(args.dest))
+    except (FileNotFoundError, ValueError) as err:
+        print(f"braindyn lessons: error: {err} (give --source the kit's lessons folder "
+              f"and --dest a folder of your own)", file=sys.stderr)
+        return 2
     for what, names in result.items():
         if names and what != "kept":
             print(f"{what}: {', '.join(names)}")
