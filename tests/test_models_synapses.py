@@ -182,3 +182,41 @@ def test_tsodyks_markram_matches_the_analytical_recurrence(params, trend):
                                err_msg="STP: x after each spike")
     assert (efficacy[-1] > efficacy[0]) == (trend == "grows"), \
         f"the efficacy should {trend} along the train: {np.round(efficacy, 3)}"
+
+
+from braindyn.models import pre2post_sum  # noqa: E402  (a student imports it by name)
+
+
+class StudentExpSyn(bp.TwoEndConn):
+    """A synapse as a student writes it in a notebook: pre2post_sum by its bare name."""
+
+    def __init__(self, pre, post, conn, g_max=0.5, tau=5.0, **kw):
+        super().__init__(pre, post, conn, **kw)
+        self.g_max, self.tau = g_max, tau
+        c = self.conn
+        self.pre_ids, self.post_ids, self.indptr = c.pre_ids, c.post_ids, c.indptr
+        self.g = bm.Variable(bm.zeros(post.num))
+        self.integral = bp.odeint(self.derivative, method="exponential_euler")
+
+    def derivative(self, g_syn, t):
+        return -g_syn / self.tau
+
+    def update(self, _t, _dt):
+        g = self.integral(self.g, _t, dt=_dt)
+        self.g[:] = g + pre2post_sum(self.pre.spike, self.pre_ids, self.post_ids,
+                                     self.indptr, self.g_max, self.post.num)
+        self.post.input += self.g
+
+
+def test_a_synapse_calling_pre2post_sum_by_name_compiles_to_the_closed_form():
+    """pre2post_sum has a Numba overload; compiling its Python body instead (which asks
+    for the backend) used to fail with "Unknown attribute 'get_backend'"."""
+    pre = M.SpikeTimeGroup(1, [0], [10.0], name="pre")
+    post = Clamp(1, monitors=["I_syn"], name="post")
+    syn = StudentExpSyn(pre, post, bp.connect.All2All(), name="syn")
+    bp.Network(pre, post, syn=syn).run(40.0, dt=0.1, jit=True)
+    current = post.mon.I_syn[:, 0]
+    t = np.arange(1, 401) * 0.1
+    t_on = 10.0 + 2 * 0.1          # see the module docstring
+    expected = np.where(t >= t_on - 1e-9, 0.5 * np.exp(-(t - t_on) / 5.0), 0.0)
+    np.testing.assert_allclose(current, expected, atol=1e-12)

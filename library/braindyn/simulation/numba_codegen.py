@@ -236,7 +236,7 @@ class Translator:
         from ..math.compile import JitFunction
         for n in ast.walk(tree):
             if isinstance(n, ast.Name) and isinstance(ns.get(n.id), types.FunctionType) \
-                    and n.id not in self.shared:
+                    and n.id not in self.shared and not _has_numba_overload(ns[n.id]):
                 try:
                     self.helper_sources.append(inspect.getsource(ns[n.id]))
                 except (OSError, TypeError):
@@ -247,6 +247,14 @@ class Translator:
 
 
 _helpers: dict = {}
+
+
+def _has_numba_overload(fn) -> bool:
+    """True for a function with an ``@numba.extending.overload`` (such as
+    models.delivery.pre2post_sum): Numba compiles the overload, so compiling the
+    Python body instead would be wrong (it may branch on the backend)."""
+    from numba.core.typing.templates import builtin_registry
+    return any(f is fn for f, _ in builtin_registry.globals)
 
 
 def _helper(fn):
