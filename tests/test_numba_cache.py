@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 import braindyn as bp
 import braindyn.math as bm
@@ -108,3 +109,39 @@ def test_two_integrals_of_one_method_in_one_cached_program_keep_their_derivative
             assert abs(group.x[0] - np.exp(-1.0 / tau)) < 1e-12, (
                 f"{attempt}: the group with tau = {tau} decayed to {group.x[0]:.6f}, "
                 f"not exp(-1/{tau}) = {np.exp(-1.0 / tau):.6f}: it ran another group's step")
+
+
+RECONFIGURE = textwrap.dedent("""
+    import sys
+    import numpy as np
+    import braindyn.models as M
+
+    lif = M.LIF(1, monitors=['spike'], name='lif')
+    for setting in sys.argv[1:]:
+        lif.tau, lif.t_ref = map(float, setting.split(':'))
+        lif.run(100.0, inputs=('input', 4.0), dt=0.1)
+        print(round(float(np.diff(lif.mon.ts[lif.mon.spike[:, 0]])[0]), 6))
+""")
+
+
+def lif_interval(tau, t_ref, RI=40.0, V_rest=-70.0, V_reset=-65.0, V_th=-50.0):
+    """The LIF's closed-form interspike interval (ms) at constant input (R I in mV)."""
+    return t_ref + tau * np.log((V_rest + RI - V_reset) / (V_rest + RI - V_th))
+
+
+@pytest.mark.slow
+def test_two_cached_programs_of_one_model_in_one_process_keep_their_constants(tmp_path):
+    """One model run with two values of its constants: two programs with the same function
+    names.  Stored by two processes, then both loaded by a third: each must run its own
+    code (they once shared Numba symbols, and the second ran the first's)."""
+    env = dict(os.environ, BRAINDYN_CACHE=str(tmp_path / "cache"))
+
+    def run(*settings):
+        out = subprocess.run([sys.executable, "-c", RECONFIGURE, *settings], env=env,
+                             capture_output=True, text=True, check=True)
+        return [float(x) for x in out.stdout.split()]
+
+    fast, slow = run("8:2")[0], run("15:5")[0]         # both programs are now on disk
+    assert abs(fast - lif_interval(8, 2)) < 0.1 and abs(slow - lif_interval(15, 5)) < 0.1
+    assert run("8:2", "15:5") == [fast, slow]
+    assert run("15:5", "8:2") == [slow, fast]

@@ -174,7 +174,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
             else:
                 from ..simulation import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
-                ns.setdefault("__name__", __name__)   # Numba's cache re-imports it
+                ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
                 fn = njit(_exec(src, nm, ns, str(path)), cache=True)
             ns[nm] = fn
     else:

@@ -15,13 +15,14 @@ import hashlib
 import os
 import pathlib
 import platform
+import sys
 
 import numpy as np
 
 # Part of every digest: bump it when the layout of the generated files changes, so
 # that no entry written by an older layout is loaded (2: each integral's step in a
 # file of its own; layout 1 could hand one group another's step).
-CACHE_LAYOUT = 2
+CACHE_LAYOUT = 3   # 3: each program's code in a module of its own (module_name)
 
 
 def digest(value) -> str:
@@ -80,3 +81,18 @@ def write_source(folder: pathlib.Path, name: str, source: str) -> pathlib.Path:
         tmp.write_text(source)
         os.replace(tmp, path)   # atomic: parallel kernels never see half a file
     return path
+
+
+def module_name(folder: pathlib.Path) -> str:
+    """The module name the generated code of the program in ``folder`` runs under.
+
+    Numba names a compiled function's symbol after its module and qualified name.
+    Two programs of one model (the same function names, other constants) both
+    loaded from disk into one process would share symbols, and the second would
+    silently run the first one's machine code; a module name of each program's own
+    keeps them apart.  The name is registered as an alias of this module, because
+    Numba imports it when it loads cached code.
+    """
+    name = f"{__name__}._program_{folder.name}"
+    sys.modules.setdefault(name, sys.modules[__name__])
+    return name

@@ -124,8 +124,7 @@ class Translator:
             filename = f"<braindyn {name}>"
         else:
             filename = str(numba_cache.write_source(self.cache_dir, name, code))
-            # Numba's cache re-imports the module named here when it loads the code
-            ns.setdefault("__name__", __name__)
+            ns["__name__"] = numba_cache.module_name(self.cache_dir)  # see there
         exec(compile(code, filename, "exec"), ns)
 
     def _record_globals(self, body, func_globals: dict) -> None:
