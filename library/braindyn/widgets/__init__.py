@@ -4,6 +4,8 @@
 * ``convergence_plot()``: error against dt on log-log axes, with fitted slopes.
 * ``phase_plane_explorer()``: nullclines, fixed points and a trajectory of a
   two-variable model (FitzHugh-Nagumo, Morris-Lecar, yours) under parameter sliders.
+* ``neuron_explorer()``: a neuron model of ``braindyn.models`` under a step
+  current; V(t), its second variable, spike count, rate and firing pattern.
 * ``run_method()``: run one method on one problem and measure error and cost.
 * ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
 
@@ -12,6 +14,7 @@ See ``README.md`` in this folder for how the pieces fit together.
 from .convergence import Convergence, convergence_data, convergence_plot, fitted_order
 from .figure_view import FigureView
 from .integrator_lab import IntegratorLab, integrator_lab, method_options
+from .neuron_explorer import Firing, NeuronExplorer, firing_pattern, neuron_explorer
 from .phase_plane_explorer import PhasePlaneExplorer, phase_plane_explorer
 from .problems import PROBLEMS, Problem, Reference, get_problem
 from .runs import Run, crossing_times, evaluations_per_step, run_method
@@ -19,4 +22,5 @@ from .runs import Run, crossing_times, evaluations_per_step, run_method
 __all__ = ["integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
            "convergence_data", "fitted_order", "Convergence", "run_method", "Run",
            "crossing_times", "evaluations_per_step", "PROBLEMS", "Problem", "Reference",
-           "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer"]
+           "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer",
+           "neuron_explorer", "NeuronExplorer", "Firing", "firing_pattern"]
