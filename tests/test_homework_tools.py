@@ -360,7 +360,7 @@ def test_the_hidden_hh_tests_give_partial_credit(slides):
     import runpy
 
     tests = runpy.run_path(str(pathlib.Path(__file__).resolve().parents[1] / "homework" / "hh"
-                               / "grading" / "test_hh.py"))
+                               / "instructor" / "grading" / "test_hh.py"))
     fraction, message = tests["test_part3"]({"currents": hh_fi_data.CURRENTS,
                                              "rates": hh_fi_data.RATES, "threshold": 9.0})
     assert fraction == 0.5 and "threshold" in message

@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for folder in ("lessons", "homework")
-                   for p in (ROOT / folder).glob("*.ipynb"))
+NOTEBOOKS = sorted([*(ROOT / "lessons").glob("*.ipynb"), *(ROOT / "homework").rglob("*.ipynb"),
+                    *(ROOT / "course").rglob("*.ipynb")])
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
 FIX = "run: python tools/strip_notebooks.py"
 

@@ -28,9 +28,9 @@ against got and a hint):
    DOP853 solution (``reference.py``): spike times, V between spikes, and the
    ``spike`` Variable.
 
-The grading tests (``homework/hh/grading/``) call the same functions with
-other input currents.  Runs use ``jit=False``, so that an error points at the
-student's own line.
+The grading tests (``homework/hh/instructor/grading/``) call the same
+functions with other input currents.  Runs use ``jit=False``, so that an
+error points at the student's own line.
 """
 from __future__ import annotations
 

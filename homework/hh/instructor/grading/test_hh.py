@@ -1,6 +1,6 @@
 """Hidden grading tests of the Hodgkin-Huxley homework (format: braindyn.homework.grade).
 
-    braindyn grade SUBMISSIONS/ --tests homework/hh/grading --out grades.csv
+    braindyn grade SUBMISSIONS/ --tests homework/hh/instructor/grading --out grades.csv
 
 Keep this folder out of the student release.  The notebook must define:
 
