@@ -49,13 +49,14 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_odeint.py
 	$(BIN)/python benchmarks/bench_hh.py
+	$(BIN)/python benchmarks/bench_coba.py
 	$(BIN)/python benchmarks/bench_widgets.py
 
-# Other simulators, each in its own environment, for benchmarks/bench_hh.py only
-# (never dependencies of the kit).
+# Other simulators, each in its own environment, for benchmarks/bench_hh.py and
+# bench_coba.py only (never dependencies of the kit).
 peers:
 	$(PYTHON) -m venv .envs/brian2 && .envs/brian2/bin/pip install --quiet brian2 cython "numpy<2.4"  # brian2 uses ndarray.ptp, gone in numpy 2.4
-	$(PYTHON) -m venv .envs/brainpy && .envs/brainpy/bin/pip install --quiet brainpy jax
+	$(PYTHON) -m venv .envs/brainpy && .envs/brainpy/bin/pip install --quiet brainpy jax numba  # brainevent's CPU kernels are Numba code
 
 # Notebooks are stored without outputs (except cells tagged keep_output).
 strip: $(STAMP)

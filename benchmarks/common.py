@@ -6,6 +6,7 @@ import os
 import pathlib
 import platform
 import statistics
+import subprocess
 import time
 from typing import Callable
 
@@ -46,3 +47,39 @@ def save(name: str, data: dict) -> pathlib.Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **data}, indent=2))
     return path
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall time, CPU time of this process) of one call fn(), in seconds.
+
+    On a machine shared with other jobs the wall time grows with the load while
+    the CPU time does not (it counts every thread of this process, so it exceeds
+    the wall time when the work runs in parallel)."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w0, time.process_time() - c0
+
+
+def load_average() -> float:
+    """The 1-minute load average (runnable processes; compare with os.cpu_count())."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+def run_peer(env: str, script: pathlib.Path, args: list[str], timeout: float) -> dict:
+    """Run a peer script with the Python of .envs/<env> (``make peers``); it prints
+    one JSON line last.  Failures come back as {"note": why} so a table can say so."""
+    python = RESULTS.parent.parent / ".envs" / env / "bin" / "python"
+    if not python.exists():
+        return {"note": f"not installed (make peers creates .envs/{env})"}
+    try:
+        out = subprocess.run([str(python), str(script), *args], capture_output=True, text=True,
+                             timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"note": f"gave up after {timeout:.0f} s"}
+    if out.returncode != 0:
+        lines = out.stderr.strip().splitlines()
+        return {"note": "failed: " + (lines[-1] if lines else f"exit status {out.returncode}")}
+    return json.loads(out.stdout.strip().splitlines()[-1])
