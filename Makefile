@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site binder-check clean
+.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site slides binder-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,8 +66,12 @@ check-notebooks: $(STAMP)
 	$(BIN)/python tools/strip_notebooks.py --check
 
 # The course site: syllabus, instructor guide and every lesson, executed -> _build/html
-site: $(STAMP)
+site: $(STAMP) slides
 	$(BIN)/python course/build_site.py
+
+# The lecture slides (course/slides/*.ipynb), executed -> _build/slides/*.slides.html
+slides: $(STAMP)
+	$(BIN)/python course/build_slides.py
 
 # What Binder / JupyterHub (repo2docker) would build, without Docker: the generated
 # Dockerfile must use Python 3.11 from environment.yml and run ./start at server start.

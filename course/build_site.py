@@ -52,6 +52,13 @@ def gather() -> None:
     for page in ("syllabus.md", "instructor_guide.md"):
         text = (ROOT / "course" / page).read_text(encoding="utf-8")
         (SRC / page).write_text(fill_dates(text, calendar), encoding="utf-8")
+    decks = sorted((ROOT / "course" / "slides").glob("[0-9][0-9]_*.ipynb"))
+    links = "\n".join(f'* <a href="slides/{nb.stem}.slides.html">{nb.stem.replace("_", " ")}</a>'
+                      for nb in decks)
+    (SRC / "slides.md").write_text(
+        "# Lecture slides\n\nThe course's two lectures as reveal.js slides (`make slides`; "
+        "press `s` for the speaker notes). Sources: `course/slides/`.\n\n" + links + "\n",
+        encoding="utf-8")
     (SRC / "lessons").mkdir()
     for nb in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")):
         shutil.copy2(nb, SRC / "lessons" / nb.name)
@@ -61,7 +68,11 @@ def main() -> int:
     gather()
     cmd = [sys.executable, "-m", "sphinx", "-E", "-b", "html", "-q", "-W", "--keep-going",
            str(SRC), str(OUT)]
-    return subprocess.call(cmd, cwd=ROOT)
+    status = subprocess.call(cmd, cwd=ROOT)
+    slides = ROOT / "_build" / "slides"
+    if status == 0 and slides.is_dir():      # built by `make slides` (make site runs it)
+        shutil.copytree(slides, OUT / "slides", dirs_exist_ok=True)
+    return status
 
 
 if __name__ == "__main__":
