@@ -64,3 +64,26 @@ def test_t_current_gives_a_rebound_burst_and_fills_the_calcium_pool():
     assert calcium.max() > 10 * M.channels.CA_REST, "the T current did not raise [Ca]"
     assert abs(calcium[-1] - M.channels.CA_REST) < 0.5 * M.channels.CA_REST, \
         "[Ca] does not relax back to rest (tau = 5 ms)"
+
+
+def test_ican_sets_the_resting_potential_where_its_current_balances_the_leak():
+    """A cell with a leak and I_CaN only, [Ca] held at K_Ca (so M = 1/2): V settles at the
+    root of g_L (E_L - V) + g_CaN M p_inf(V) (E_CaN - V) = 0, solved here by scipy."""
+    from scipy.optimize import brentq
+    g_L, E_L, g_CaN, E_CaN, K_Ca = 0.1, -70.0, 0.3, 10.0, 0.2
+    cell = M.CondNeuGroup(1, channels=[M.IL(g_max=g_L, E=E_L), M.ICaN(g_max=g_CaN, E=E_CaN,
+                                                                     K_Ca=K_Ca)],
+                          V_initial=-70.0)
+    cell.Ca[:] = K_Ca                      # no CalciumDecay: nothing changes [Ca]
+    cell.run(400.0, dt=0.05)
+
+    def p_inf(V):
+        return 1.0 / (1.0 + np.exp(-(V + 43.0) / 5.2))
+
+    def current(V):
+        return g_L * (E_L - V) + g_CaN * 0.5 * p_inf(V) * (E_CaN - V)
+    expected = brentq(current, -80.0, -55.0)
+    assert abs(cell.V[0] - expected) < 1e-3, (
+        f"V settled at {cell.V[0]:.4f} mV, the current balance gives {expected:.4f} mV: "
+        f"check I_CaN's sign, its M([Ca]) = Ca / (Ca + K_Ca) or p_inf")
+    assert expected > -70.0 + 0.05, "the test needs I_CaN to depolarise visibly"

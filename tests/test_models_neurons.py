@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+import braindyn.math as bm
 import braindyn.models as M
 from support import _restore_backend, hh_reference, spike_times  # noqa: F401
 
@@ -230,3 +231,25 @@ def test_wilson_cowan_oscillates_with_drive_and_rests_without():
         f"expected sustained oscillations (c1..c4, a, theta of the paper's Fig. 9)")
     assert np.all(np.abs(wc.mon.E[-1, 1]) < 1e-12) and np.all(np.abs(wc.mon.I[-1, 1]) < 1e-12), \
         "Wilson-Cowan without drive leaves 0: S(0) must be 0 (the shifted sigmoid)"
+
+
+def test_poisson_group_fires_at_its_rates_with_exponential_intervals():
+    """1000 independent Poisson trains, half at 10 Hz and half at 40 Hz, for 2 s: the
+    counts match the rates within 5 standard deviations of the binomial count, and the
+    intervals have a coefficient of variation of 1 (exponential)."""
+    bm.random.seed(3)
+    dt, duration = 0.1, 2000.0
+    rates = np.r_[np.full(500, 10.0), np.full(500, 40.0)]
+    group = M.PoissonGroup(1000, rates, monitors=["spike"])
+    group.run(duration, dt=dt, jit=False)
+    spikes = group.mon.spike
+    steps = spikes.shape[0]
+    for half, rate in ((slice(0, 500), 10.0), (slice(500, 1000), 40.0)):
+        p = rate * dt / 1000.0
+        n = steps * 500
+        count = spikes[:, half].sum()
+        assert abs(count - n * p) < 5 * np.sqrt(n * p * (1 - p)), (
+            f"{count} spikes at {rate} Hz, expected {n * p:.0f} +- {np.sqrt(n * p):.0f}")
+    isi = np.concatenate([np.diff(np.flatnonzero(spikes[:, i])) for i in range(500, 1000)])
+    cv = isi.std() / isi.mean()
+    assert abs(cv - 1.0) < 0.05, f"interval CV {cv:.3f}; a Poisson train has CV 1"

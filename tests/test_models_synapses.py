@@ -111,12 +111,21 @@ def test_voltage_jump_moves_v_by_the_weight():
         "VoltageJump: the post potential should jump once by g_max = 2.5 mV")
 
 
-def test_ampa_open_fraction_follows_the_pulse_solution():
-    """During the 0.5 ms pulse of [T] = 0.5 mM, s -> s_inf = alpha T / (alpha T + beta)
+# Destexhe, Mainen & Sejnowski (1998): alpha (1/(mM ms)), beta (1/ms), E (mV), T (mM),
+# pulse duration (ms)
+RECEPTOR_RATES = {"AMPA": (M.AMPA, (0.98, 0.18, 0.0, 0.5, 0.5)),
+                  "GABAa": (M.GABAa, (0.53, 0.18, -80.0, 1.0, 1.0))}
+
+
+@pytest.mark.parametrize("receptor", list(RECEPTOR_RATES))
+def test_receptor_open_fraction_follows_the_pulse_solution(receptor):
+    """During the transmitter pulse of [T] mM, s -> s_inf = alpha T / (alpha T + beta)
     at rate alpha T + beta; afterwards it decays at rate beta (Destexhe et al. 1994)."""
+    cls, (a, b, E, T, dur) = RECEPTOR_RATES[receptor]
     dt = 0.01
-    net, syn, post = one_spike(M.AMPA, dt=dt, duration=40.0, V=-65.0, syn_monitors=["s"])
-    a, b, T, dur = syn.alpha, syn.beta, syn.T, syn.T_duration
+    net, syn, post = one_spike(cls, dt=dt, duration=40.0, V=-65.0, syn_monitors=["s"])
+    assert (syn.alpha, syn.beta, syn.E, syn.T, syn.T_duration) == (a, b, E, T, dur), \
+        f"{receptor}'s default rates are not those of Destexhe et al. (1998)"
     t = net.mon.ts - (10.0 + dt)               # time since the pulse began (a step start)
     s_inf, rate = a * T / (a * T + b), a * T + b
     s_end = s_inf * (1 - math.exp(-rate * dur))
@@ -124,9 +133,9 @@ def test_ampa_open_fraction_follows_the_pulse_solution():
                                               s_inf * (1 - np.exp(-rate * t)),
                                               s_end * np.exp(-b * (t - dur))))
     np.testing.assert_allclose(syn.mon.s[:, 0], expected, atol=1e-9,
-                               err_msg="AMPA: s differs from the two-state pulse solution")
+                               err_msg=f"{receptor}: s differs from the two-state pulse solution")
     np.testing.assert_allclose(post.mon.I_syn[:, 0],
-                               syn.g_max * syn.mon.s[:, 0] * (0.0 + 65.0), rtol=1e-12)
+                               syn.g_max * syn.mon.s[:, 0] * (E + 65.0), rtol=1e-12)
 
 
 def test_mg_block_matches_jahr_and_stevens():
