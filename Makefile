@@ -25,10 +25,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(STAMP)
 
-# Your own copy of the lessons (my-lessons/): kit updates never overwrite your edits.
+# Your own copy of the lessons and the homework (my-lessons/): kit updates never
+# overwrite your edits. .venv/bin goes first on PATH so that JupyterLab's terminals
+# find the `braindyn` command (check, submit).
 lab: $(VENV)/.installed
 	$(BIN)/python -m braindyn.workspace --source lessons --dest my-lessons
-	$(BIN)/jupyter lab my-lessons/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab my-lessons/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # On CI (CI=true) the browser for the end-to-end test is installed first; elsewhere
 # that test is skipped, saying so, when the browser is missing (run `make browser`).

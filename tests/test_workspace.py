@@ -52,3 +52,29 @@ def test_braindyn_lessons_command(tmp_path, capsys):
     assert main(["lessons", "--source", str(kit), "--dest", str(tmp_path / "mine")]) == 0
     assert (tmp_path / "mine" / "01_a.ipynb").exists()
     assert "copied: 01_a.ipynb" in capsys.readouterr().out
+
+
+def test_the_homework_is_copied_too_but_never_the_instructor_folder(tmp_path, capsys):
+    from braindyn.cli import main
+    kit = tmp_path / "kit"
+    (kit / "lessons").mkdir(parents=True)
+    (kit / "lessons" / "01_a.ipynb").write_text("{}")
+    hw = kit / "homework" / "hh"
+    (hw / "instructor" / "grading").mkdir(parents=True)
+    (hw / "hh_homework.ipynb").write_text('{"v": 1}')
+    (hw / "README.md").write_text("the assignment")
+    (hw / "instructor" / "hh_homework_source.ipynb").write_text('{"solutions": 1}')
+    (hw / "instructor" / "grading" / "test_hh.py").write_text("POINTS = {}")
+    mine = tmp_path / "mine"
+    assert main(["lessons", "--source", str(kit / "lessons"), "--dest", str(mine)]) == 0
+    assert "copied: homework/hh/README.md, homework/hh/hh_homework.ipynb" in \
+        capsys.readouterr().out
+    copied = sorted(p.relative_to(mine).as_posix() for p in mine.rglob("*") if p.is_file())
+    assert copied == [".braindyn-sync.json", "01_a.ipynb", "homework/.braindyn-sync.json",
+                      "homework/hh/README.md", "homework/hh/hh_homework.ipynb"]
+    # the student's homework survives a kit update
+    (mine / "homework" / "hh" / "hh_homework.ipynb").write_text('{"v": 1, "mine": 1}')
+    (hw / "hh_homework.ipynb").write_text('{"v": 2}')
+    main(["lessons", "--source", str(kit / "lessons"), "--dest", str(mine)])
+    assert (mine / "homework" / "hh" / "hh_homework.ipynb").read_text() == '{"v": 1, "mine": 1}'
+    assert (mine / "homework" / "hh" / "hh_homework.updated.ipynb").read_text() == '{"v": 2}'

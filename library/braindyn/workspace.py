@@ -12,6 +12,11 @@ syncs, after the kit was updated:
   written beside it as ``NAME.updated.ipynb`` (never over an existing file).
 
 The record of what was copied is ``my-lessons/.braindyn-sync.json``.
+
+The homework next to the lessons (``homework/``) is kept the same way in
+``my-lessons/homework/``, so a student works on their own copy of the assignment
+inside the folder JupyterLab opens.  Folders named ``instructor`` (solutions,
+hidden grading tests) are never copied.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ import shutil
 import sys
 
 RECORD = ".braindyn-sync.json"
+NEVER_COPIED = {".ipynb_checkpoints", "instructor"}   # folder names
 
 
 def _digest(path: pathlib.Path) -> str:
@@ -46,7 +52,7 @@ def sync_lessons(source: pathlib.Path, dest: pathlib.Path) -> dict[str, list[str
     record = json.loads(record_path.read_text()) if record_path.exists() else {}
     result: dict[str, list[str]] = {"copied": [], "updated": [], "kept": [], "conflict": []}
     files = [p for p in sorted(source.rglob("*"))
-             if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+             if p.is_file() and not NEVER_COPIED & set(p.relative_to(source).parts)]
     for src in files:
         rel = src.relative_to(source).as_posix()
         target = dest / rel
@@ -85,20 +91,26 @@ def main(argv=None) -> int:
     parser.add_argument("--source", default="lessons", help="the kit's lessons (default lessons/)")
     parser.add_argument("--dest", default="my-lessons", help="your copy (default my-lessons/)")
     args = parser.parse_args(argv)
-    try:
-        result = sync_lessons(pathlib.Path(args.source), pathlib.Path(args.dest))
-    except (FileNotFoundError, ValueError) as err:
-        print(f"braindyn lessons: error: {err} (give --source the kit's lessons folder "
-              f"and --dest a folder of your own)", file=sys.stderr)
-        return 2
-    for what, names in result.items():
-        if names and what != "kept":
-            print(f"{what}: {', '.join(names)}")
-    for name in result["conflict"]:
-        stem = pathlib.PurePosixPath(name)
-        print(f"  {name}: you edited it and the kit has a new version; yours is unchanged, "
-              f"the new one is {stem.stem}.updated{stem.suffix}")
-    print(f"your lessons are in {args.dest}/")
+    source, dest = pathlib.Path(args.source), pathlib.Path(args.dest)
+    homework = source.resolve().parent / "homework"     # the kit's homework, beside lessons/
+    pairs = [(source, dest)] + ([(homework, dest / "homework")] if homework.is_dir() else [])
+    for src, dst in pairs:
+        try:
+            result = sync_lessons(src, dst)
+        except (FileNotFoundError, ValueError) as err:
+            print(f"braindyn lessons: error: {err} (give --source the kit's lessons folder "
+                  f"and --dest a folder of your own)", file=sys.stderr)
+            return 2
+        prefix = "" if dst == dest else f"{dst.relative_to(dest).as_posix()}/"
+        for what, names in result.items():
+            if names and what != "kept":
+                print(f"{what}: {', '.join(prefix + n for n in names)}")
+        for name in result["conflict"]:
+            stem = pathlib.PurePosixPath(name)
+            print(f"  {prefix}{name}: you edited it and the kit has a new version; yours is "
+                  f"unchanged, the new one is {stem.stem}.updated{stem.suffix}")
+    print(f"your lessons are in {args.dest}/" +
+          (f", your homework in {args.dest}/homework/" if len(pairs) > 1 else ""))
     return 0
 
 
