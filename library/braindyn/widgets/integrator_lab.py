@@ -240,7 +240,7 @@ class IntegratorLab(widgets.VBox):
                 last = run.ys[-1, 0] if len(run.ys) else p.y0[0]
                 mark.set_data([run.t_diverged], [np.clip(last, *p.ylim)])
         self.blowup_text.set_text("\n".join(
-            f"{m}: diverged at t = {r.t_diverged:g}" for m, r in self.runs.items() if r.diverged))
+            f"{m}: diverged at t = {r.t_diverged:.3g}" for m, r in self.runs.items() if r.diverged))
         if full:
             self._set_legend()
             self.view.redraw_all()
@@ -275,7 +275,7 @@ class IntegratorLab(widgets.VBox):
             cells = [swatch, str(info.order), f"{r.steps:,}", f"{r.evaluations:,}",
                      f"{r.wall_time * 1e3:.1f} ms"]
             if r.diverged:
-                cells.append(f"<b style='color:#b00'>diverged at t = {r.t_diverged:g}</b>")
+                cells.append(f"<b style='color:#b00'>diverged at t = {r.t_diverged:.3g}</b>")
                 if spiking:
                     cells += ["-", "-"]
             else:

@@ -46,7 +46,7 @@ class Run:
     def summary(self) -> str:
         """One line: method, dt, error or 'diverged', cost."""
         if self.diverged:
-            what = f"diverged at t = {self.t_diverged:g}"
+            what = f"diverged at t = {self.t_diverged:.3g}"
         else:
             what = f"max error {self.max_error:.2e}"
             if self.spike_times is not None:
