@@ -114,10 +114,16 @@ class Exponential(Synapse):
 
     def update(self, _t, _dt):
         spike = self.delay_line.transmit(self.pre.spike, _dt)
-        g = self.integral(self.g, _t, dt=_dt)
-        self.g[:] = g + delivery.pre2post_sum(spike, self.pre_ids, self.post_ids, self.indptr,
-                                     self.g_max, self.post.num)
+        self.decay(_t, _dt)
+        self.g += delivery.pre2post_sum(spike, self.pre_ids, self.post_ids, self.indptr,
+                                        self.g_max, self.post.num)
         self.output(self.g)
+
+    def decay(self, _t, _dt):
+        """One step of dg/dt = -g / tau for every post neuron.  A method of its own
+        reading only ``g``: compiled, it is a loop over the post neurons on numbers,
+        with no temporary arrays (simulation/scalarize.py)."""
+        self.g[:] = self.integral(self.g, _t, dt=_dt)
 
 
 def dual_exponential_peak(tau_rise: float, tau_decay: float) -> tuple[float, float]:
@@ -155,11 +161,17 @@ class DualExponential(Synapse):
 
     def update(self, _t, _dt):
         spike = self.delay_line.transmit(self.pre.spike, _dt)
-        h, g = self.integral(self.h, self.g, _t, dt=_dt)
-        self.h[:] = h + self.A * delivery.pre2post_sum(spike, self.pre_ids, self.post_ids, self.indptr,
-                                              self.g_max, self.post.num)
-        self.g[:] = g
+        self.decay(_t, _dt)
+        self.h += self.A * delivery.pre2post_sum(spike, self.pre_ids, self.post_ids,
+                                                 self.indptr, self.g_max, self.post.num)
         self.output(self.g)
+
+    def decay(self, _t, _dt):
+        """One step of the kinetics of h and g for every post neuron (a loop on
+        numbers when compiled, as Exponential.decay)."""
+        h, g = self.integral(self.h, self.g, _t, dt=_dt)
+        self.h[:] = h
+        self.g[:] = g
 
 
 class Alpha(DualExponential):

@@ -6,8 +6,17 @@ The translation is small and mechanical, so that students can read the result
 * ``self.V`` (a Variable) becomes an array argument ``HH0_V`` of the generated
   function; ``self.V.value`` is the same array; ``self.V += x`` and
   ``self.V[:] = x`` stay in-place writes;
-* ``self.gNa`` (anything else: numbers, strings, arrays the model never changes)
-  becomes a constant ``HH0_gNa`` of the compiled code;
+* ``self.gNa`` (anything else: numbers, strings, tuples) becomes a constant
+  ``HH0_gNa`` of the compiled code;
+* ``self.pre_ids`` (a NumPy array that is not a Variable, such as the connection
+  arrays of a synapse) becomes an argument ``E2E_pre_ids``, like a Variable: the
+  loop receives the array at every run.  Frozen into the code instead, a large
+  array would make the machine code impossible to keep on disk (Numba refers to
+  an array above 1 MB by its address in this process) and slow to compile; as an
+  argument, the same code serves every network of the same structure, and a
+  change of the array (in place or by assignment) is seen at the next run.  Only
+  the derivatives of integrals keep arrays frozen in (the integrator calls them
+  with the state alone): changing one there rebuilds the program;
 * ``self.pre.spike`` follows the attribute chain to the other system's Variable;
 * ``self.integral(...)`` (an ``odeint`` method) becomes the integrator's step code
   for the translated derivative; ``self.other_method(...)`` is translated too;
@@ -22,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
 import inspect
 import textwrap
 import types
@@ -61,14 +71,17 @@ class Translator:
         self.var_by_name: dict = {}    # argument name -> Variable
         self.elementwise: set = set()  # generated functions that may run per neuron
         self.per_neuron: list = []     # updates rewritten as loops over neurons
+        self.array_args: dict = {}     # argument name -> (object, attribute) of an array
+        self.frozen_arrays: dict = {}  # constant name -> (object, attribute, digest)
+        self._freezing = 0             # > 0 while translating a derivative (see integral)
         for node, attr, var in runner.state_variables(root):
             name = self.var_names.setdefault(id(var), f"{node.name}_{attr}")
             self.var_by_name[name] = var
 
     # -- resolving self.<chain> ------------------------------------------------
     def resolve(self, node: DynamicalSystem, chain: list[str], where: str):
-        """Follow ``self.a.b...``: returns ('var', name, rest) | ('const', name, rest)
-        | ('call', target, rest)."""
+        """Follow ``self.a.b...``: returns ('var', name, rest) | ('array', name, rest)
+        | ('const', name, rest) | ('call', target, rest)."""
         obj, path = node, [node.name]
         for i, attr in enumerate(chain):
             try:
@@ -87,6 +100,11 @@ class Translator:
                 return "call", value, rest
             if _is_constant(value):
                 name = "_".join(path)
+                if isinstance(value, np.ndarray) and not self._freezing:
+                    self.array_args[name] = (obj, attr)
+                    return "array", name, rest
+                if isinstance(value, np.ndarray):
+                    self.frozen_arrays[name] = (obj, attr, numba_cache.digest(value))
                 self.shared[name] = _freeze(value)
                 return "const", name, rest
             obj = value  # a plain object holding constants: self.conn.pre_ids
@@ -160,6 +178,7 @@ class Translator:
             raise runner.CompileError(f"{where} must take self as its first argument")
         args.args = args.args[1:]
         args.kwarg = None  # the slides' update(self, _t, _dt, **kwargs)
+        params = [a.arg for a in args.args]
         name = f"{node.name}_{label}"
         used: list[str] = []
         body = _IntegerPowers().visit(_SelfRewriter(self, node, where, used).visit(fdef))
@@ -169,20 +188,35 @@ class Translator:
         ns = dict(func.__globals__)
         ns.update(self.shared)
         consts = {n.id: self.shared[n.id] for n in ast.walk(body)
-                  if isinstance(n, ast.Name) and n.id in self.shared
+                  if isinstance(n, ast.Name) and n.id in self.shared and n.id not in used
                   and not callable(self.shared[n.id])}
         parallel = False
+        num = getattr(node, "num", None)
+        if params not in ([], ["_t", "_dt"], ["t", "dt"]) and \
+                not (label == "update" and len(params) == 2):
+            num = None   # another parameter could be an array, which a loop would not index
+        elif not isinstance(num, int) and used:
+            # a system without neurons (a synapse): a method that reads only its
+            # Variables, all of one length (such as g, one per post neuron), may run
+            # per element too
+            shapes = {np.shape(self.argument(v)) for v in used}
+            shape = shapes.pop() if len(shapes) == 1 else ()
+            num = shape[0] if len(shape) == 1 else None
         if not used and scalarize.elementwise(body, ns, self.elementwise) and \
                 not any(isinstance(v, np.ndarray) for v in consts.values()):
             self.elementwise.add(name)          # e.g. a derivative of numbers only
-        elif used and isinstance(getattr(node, "num", None), int):
+        elif used and isinstance(num, int):
+            # on all cores only for a group of neurons (PARALLEL_MIN_NEURONS)
+            parallel = isinstance(getattr(node, "num", None), int) and \
+                num >= PARALLEL_MIN_NEURONS
             looped = scalarize.per_neuron(
-                body, {v: self.var_by_name[v].shape for v in used}, consts, ns,
-                self.elementwise, node.num, parallel=node.num >= PARALLEL_MIN_NEURONS)
+                body, {v: np.shape(self.argument(v)) for v in used}, consts, ns,
+                self.elementwise, num, parallel=parallel)
             if looped is not None:
                 body = looped
-                parallel = node.num >= PARALLEL_MIN_NEURONS
                 self.per_neuron.append(name)
+            else:
+                parallel = False
         code = ast.unparse(body)
         if parallel:
             import numba
@@ -195,6 +229,13 @@ class Translator:
         self.shared[name] = _njit(ns[name], where, parallel=parallel,
                                   cache=self.cache_dir is not None)
         return name, used
+
+    def argument(self, name: str):
+        """The current value of an argument: a Variable's array, or an array constant."""
+        if name in self.var_by_name:
+            return self.var_by_name[name].value
+        obj, attr = self.array_args[name]
+        return _freeze(getattr(obj, attr))
 
     def integral(self, target, where: str) -> str:
         """The compiled step of an integral: a method integral (``@bp.odeint`` in the
@@ -210,11 +251,17 @@ class Translator:
         if key in self.done:
             return self.done[key][0]
         if node is not None:
-            f_name, used = self.function(node, func, f"{integ.__name__}_derivative")
+            # the integrator calls the derivative with the state only, so the arrays
+            # it reads through self are frozen into it (see the module docstring)
+            self._freezing += 1
+            try:
+                f_name, used = self.function(node, func, f"{integ.__name__}_derivative")
+            finally:
+                self._freezing -= 1
             if used:
                 raise runner.CompileError(
                     f"{where}: the derivative {integ.__name__}() reads the Variables "
-                    f"{', '.join(used)} through self; pass them as arguments instead")
+                    f"or arrays {', '.join(used)} through self; pass them as arguments instead")
             python_f = self.shared[f_name].py_func
         else:  # a plain derivative function
             python_f = integ.f
@@ -292,7 +339,8 @@ def _is_constant(value) -> bool:
 
 
 def _freeze(value):
-    if isinstance(value, np.ndarray):
+    # a C-contiguous array as it is (np.ascontiguousarray would make a 0-d one 1-d)
+    if isinstance(value, np.ndarray) and not value.flags.c_contiguous:
         return np.ascontiguousarray(value)
     return value
 
@@ -321,10 +369,10 @@ class _SelfRewriter(ast.NodeTransformer):
             if rest:
                 raise runner.CompileError(f"{self.where}: self.{'.'.join(chain)} is not supported")
             return _Marker(target)
-        if kind == "var":
+        if kind in ("var", "array"):
             if target not in self.used:
                 self.used.append(target)
-            if rest[:1] == ["value"]:
+            if kind == "var" and rest[:1] == ["value"]:
                 rest = rest[1:]
         out = ast.Name(id=target, ctx=ast.Load() if rest else ctx)
         for attr in rest:
@@ -374,7 +422,7 @@ class _SelfRewriter(ast.NodeTransformer):
                 raise runner.CompileError(
                     f"{self.where}: 'self.{'.'.join(chain)} = ...' would replace the Variable; "
                     f"write self.{'.'.join(chain)}[:] = ... (or .value = ...) to update it")
-            if kind == "const":
+            if kind in ("const", "array"):
                 raise runner.CompileError(
                     f"{self.where}: self.{'.'.join(chain)} is a constant of the compiled code "
                     f"and cannot be assigned in update; make it a bm.Variable")
@@ -414,8 +462,29 @@ def _signature_key(root, in_specs, mon_specs, every, variables):
         tuple((id(s.node), s.attr, s.kind, s.op) for s in in_specs),
         tuple((id(s.node), s.attr, s.index is None) for s in mon_specs),
         every > 1,
-        runner.constants_fingerprint(root),
+        _constants_fingerprint(root),
     )
+
+
+def _constants_fingerprint(root) -> str:
+    """``runner.constants_fingerprint``, except that an array counts by its shape and
+    dtype only: the compiled code receives arrays as arguments, read again at every
+    run (``Program.array_values``), so a new value needs no new program.  Arrays
+    frozen into derivatives are checked by ``Program.stale``."""
+    h = hashlib.sha1()
+    for node in root.nodes():
+        for attr, value in sorted(vars(node).items()):
+            if isinstance(value, Variable) or attr.startswith("_") or attr in ("mon",):
+                continue
+            h.update(attr.encode())
+            if isinstance(value, np.ndarray):
+                h.update(str((value.shape, value.dtype)).encode())
+            elif isinstance(value, (int, float, bool, str, complex, type(None), tuple)):
+                h.update(repr(value).encode())
+            else:
+                h.update(type(value).__qualname__.encode())
+                h.update(str(id(value)).encode())
+    return h.hexdigest()
 
 
 class Program:
@@ -434,8 +503,13 @@ class Program:
         tr = Translator(root, cache_dir=cache_dir)
         update_name, used = tr.function(root, type(root).update, "update")
         self.globals_used = list(tr.globals_used.values())
+        self.frozen_arrays = list(tr.frozen_arrays.values())
         self.variables = variables
         var_args = [tr.var_names[id(v)] for _, _, v in variables]
+        # the array constants, passed on by run_loop to the functions that read them
+        self.array_args = [(tr.array_args[u], np.shape(tr.argument(u)),
+                            tr.argument(u).dtype) for u in used if u in tr.array_args]
+        var_args += [u for u in used if u in tr.array_args]
         float_ids = [i for i, (_, _, v) in enumerate(variables) if np.dtype(v.dtype).kind in "fc"]
         in_args = [f"input_{k}" for k in range(len(in_specs))]
         mon_args = [f"monitor_{k}" for k in range(len(mon_specs))]
@@ -481,9 +555,21 @@ class Program:
         self.source = "\n\n".join(tr.sources + [loop_src])
         runner.COMPILATIONS["numba"] += 1
 
+    def array_values(self) -> list:
+        """The array constants as they are now (a change in place or by assignment
+        is seen here); a non-contiguous view is copied, as Numba is given C arrays."""
+        return [_freeze(getattr(obj, attr)) for (obj, attr), _, _ in self.array_args]
+
     def stale(self) -> bool:
-        """True when a module-level value the compiled code froze has changed."""
-        return any(numba_cache.digest(g.get(name)) != d for g, name, d in self.globals_used)
+        """True when a value the compiled code froze has changed (a module-level
+        value, an array read by a derivative), or an array argument has another
+        shape or dtype (the shape decides whether an update loops over neurons)."""
+        return any(numba_cache.digest(g.get(name)) != d for g, name, d in self.globals_used) \
+            or any(numba_cache.digest(getattr(obj, attr)) != d
+                   for obj, attr, d in self.frozen_arrays) \
+            or any(not isinstance(value := getattr(obj, attr), np.ndarray)
+                   or value.shape != shape or value.dtype != dtype
+                   for (obj, attr), shape, dtype in self.array_args)
 
 
 def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
@@ -500,6 +586,7 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
         if not isinstance(var.value, np.ndarray):   # e.g. made on the JAX backend
             var._value = np.array(var.value)
         arrays.append(var.value)
+    arrays += prog.array_values()
     inputs = [s.value for s in in_specs]
     n_rec = n_steps // every
     records = [runner.record_array(vars(s.node)[s.attr], s.index, n_rec) for s in mon_specs]
