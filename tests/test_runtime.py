@@ -216,6 +216,38 @@ def test_show_code_prints_the_generated_per_neuron_loop(capsys):
     assert f"{hh.name}_gNa" in out and "def run_loop(" in out
 
 
+def helper_hh_derivatives(V, m, h, n, t, Iext):
+    """The slides' HH equations as a plain function, as a student factors them out of
+    a class (braindyn.models.HH does the same with hodgkin_huxley.hh_derivatives)."""
+    alpha_m = 0.1 * (V + 40) / (1 - bm.exp(-(V + 40) / 10))
+    beta_m = 4.0 * bm.exp(-(V + 65) / 18)
+    alpha_h = 0.07 * bm.exp(-(V + 65) / 20.)
+    beta_h = 1 / (1 + bm.exp(-(V + 35) / 10))
+    alpha_n = 0.01 * (V + 55) / (1 - bm.exp(-(V + 55) / 10))
+    beta_n = 0.125 * bm.exp(-(V + 65) / 80)
+    dVdt = -120. * m ** 3 * h * (V - 50.) - 36. * n ** 4 * (V + 77.) - 0.03 * (V + 54.387) + Iext
+    return (dVdt, alpha_m * (1 - m) - beta_m * m, alpha_h * (1 - h) - beta_h * h,
+            alpha_n * (1 - n) - beta_n * n)
+
+
+class HHWithHelper(HHMethod):
+    def derivative(self, V, m, h, n, t, Iext):
+        return helper_hh_derivatives(V, m, h, n, t, Iext)
+
+
+def test_an_update_calling_an_elementwise_helper_still_runs_per_neuron(capsys):
+    """A derivative that calls a plain element-wise function by name compiles to the
+    per-neuron loop too (array code would allocate a temporary per operation, about
+    ten times slower on one HH neuron), and gives the plain-Python numbers."""
+    compiled = HHWithHelper(2, method="rk4", monitors=["V"])
+    compiled.run(20.0, inputs=["input", 10.0], dt=0.01)
+    compiled.show_code()
+    assert "for _i in range(" in capsys.readouterr().out
+    plain = HHWithHelper(2, method="rk4", monitors=["V"])
+    plain.run(20.0, inputs=["input", 10.0], dt=0.01, jit=False)
+    np.testing.assert_allclose(compiled.mon.V, plain.mon.V, rtol=1e-12, atol=1e-10)
+
+
 def test_jit_false_runs_the_students_python(capsys):
     class Talker(Accumulator):
         def update(self, _t, _dt):

@@ -202,7 +202,8 @@ class Translator:
             shapes = {np.shape(self.argument(v)) for v in used}
             shape = shapes.pop() if len(shapes) == 1 else ()
             num = shape[0] if len(shape) == 1 else None
-        if not used and scalarize.elementwise(body, ns, self.elementwise) and \
+        known = self.elementwise | self._elementwise_helpers(body, ns)
+        if not used and scalarize.elementwise(body, ns, known) and \
                 not any(isinstance(v, np.ndarray) for v in consts.values()):
             self.elementwise.add(name)          # e.g. a derivative of numbers only
         elif used and isinstance(num, int):
@@ -211,7 +212,7 @@ class Translator:
                 num >= PARALLEL_MIN_NEURONS
             looped = scalarize.per_neuron(
                 body, {v: np.shape(self.argument(v)) for v in used}, consts, ns,
-                self.elementwise, num, parallel=parallel)
+                known, num, parallel=parallel)
             if looped is not None:
                 body = looped
                 self.per_neuron.append(name)
@@ -229,6 +230,28 @@ class Translator:
         self.shared[name] = _njit(ns[name], where, parallel=parallel,
                                   cache=self.cache_dir is not None)
         return name, used
+
+    def _elementwise_helpers(self, tree, ns: dict) -> set:
+        """Names of the plain functions that ``tree`` calls by name and whose own body
+        is element-wise (models.hodgkin_huxley.hh_derivatives, say): a caller that
+        uses them may still run per neuron, calling them on numbers.  Judged per
+        namespace, since another module may use the same name for another function."""
+        names = set()
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
+                continue
+            fn = ns.get(n.func.id)
+            if not isinstance(fn, types.FunctionType) or n.func.id in self.shared \
+                    or _has_numba_overload(fn):
+                continue
+            try:
+                fdef = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+            except (OSError, TypeError, SyntaxError):
+                continue
+            if isinstance(fdef, ast.FunctionDef) and not fdef.decorator_list and \
+                    scalarize.elementwise(fdef, fn.__globals__, self.elementwise):
+                names.add(n.func.id)
+        return names
 
     def argument(self, name: str):
         """The current value of an argument: a Variable's array, or an array constant."""
