@@ -150,17 +150,8 @@ class QuaIF(bp.NeuGroup):
     def derivative(self, V, t, Iext):
         return (self.a0 * (V - self.V_rest) * (V - self.V_c) + self.R * Iext) / self.tau
 
-    def update(self, _t, _dt):
-        elapsed = _t - self.t_last_spike
-        refractory = bm.logical_and(elapsed > -0.5 * _dt, elapsed < self.t_ref - 0.5 * _dt)
-        V = self.integral(self.V, _t, self.input, dt=_dt)
-        V = bm.where(refractory, self.V, V)
-        spike = V >= self.V_th
-        self.spike[:] = spike
-        self.t_last_spike[:] = bm.where(spike, _t + _dt, self.t_last_spike)
-        self.refractory[:] = bm.logical_or(refractory, spike)
-        self.V[:] = bm.where(spike, self.V_reset, V)
-        self.input[:] = 0.
+    # the same threshold, reset and refractory rule as the LIF (see LIF.update)
+    update = LIF.update
 
 
 class ExpIF(bp.NeuGroup):
@@ -189,17 +180,8 @@ class ExpIF(bp.NeuGroup):
         exp_term = self.delta_T * bm.exp((V - self.V_T) / self.delta_T)
         return (-(V - self.V_rest) + exp_term + self.R * Iext) / self.tau
 
-    def update(self, _t, _dt):
-        elapsed = _t - self.t_last_spike
-        refractory = bm.logical_and(elapsed > -0.5 * _dt, elapsed < self.t_ref - 0.5 * _dt)
-        V = self.integral(self.V, _t, self.input, dt=_dt)
-        V = bm.where(refractory, self.V, V)
-        spike = V >= self.V_th
-        self.spike[:] = spike
-        self.t_last_spike[:] = bm.where(spike, _t + _dt, self.t_last_spike)
-        self.refractory[:] = bm.logical_or(refractory, spike)
-        self.V[:] = bm.where(spike, self.V_reset, V)
-        self.input[:] = 0.
+    # the same threshold, reset and refractory rule as the LIF (see LIF.update)
+    update = LIF.update
 
 
 class AdExIF(bp.NeuGroup):
