@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import hashlib
 import inspect
 import textwrap
 import types
@@ -485,29 +484,10 @@ def _signature_key(root, in_specs, mon_specs, every, variables):
         tuple((id(s.node), s.attr, s.kind, s.op) for s in in_specs),
         tuple((id(s.node), s.attr, s.index is None) for s in mon_specs),
         every > 1,
-        _constants_fingerprint(root),
+        # arrays by shape only: they are arguments, read again at every run
+        # (Program.array_values); arrays frozen into derivatives: Program.stale
+        runner.constants_fingerprint(root, array_values=False),
     )
-
-
-def _constants_fingerprint(root) -> str:
-    """``runner.constants_fingerprint``, except that an array counts by its shape and
-    dtype only: the compiled code receives arrays as arguments, read again at every
-    run (``Program.array_values``), so a new value needs no new program.  Arrays
-    frozen into derivatives are checked by ``Program.stale``."""
-    h = hashlib.sha1()
-    for node in root.nodes():
-        for attr, value in sorted(vars(node).items()):
-            if isinstance(value, Variable) or attr.startswith("_") or attr in ("mon",):
-                continue
-            h.update(attr.encode())
-            if isinstance(value, np.ndarray):
-                h.update(str((value.shape, value.dtype)).encode())
-            elif isinstance(value, (int, float, bool, str, complex, type(None), tuple)):
-                h.update(repr(value).encode())
-            else:
-                h.update(type(value).__qualname__.encode())
-                h.update(str(id(value)).encode())
-    return h.hexdigest()
 
 
 class Program:

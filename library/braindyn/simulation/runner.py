@@ -72,8 +72,13 @@ def state_variables(root) -> list:
     return out
 
 
-def constants_fingerprint(root) -> str:
-    """A digest of every attribute that is not a Variable: a change rebuilds."""
+def constants_fingerprint(root, array_values: bool = True) -> str:
+    """A digest of every attribute that is not a Variable: a change rebuilds.
+
+    array_values=False counts an array by its shape and dtype only, for compiled code
+    that receives arrays as arguments (the Numba translation) and so needs no new
+    program for new values.
+    """
     h = hashlib.sha1()
     for node in root.nodes():
         for attr, value in sorted(vars(node).items()):
@@ -82,7 +87,8 @@ def constants_fingerprint(root) -> str:
             h.update(attr.encode())
             if isinstance(value, np.ndarray):
                 h.update(str((value.shape, value.dtype)).encode())
-                h.update(np.ascontiguousarray(value).tobytes())
+                if array_values:
+                    h.update(np.ascontiguousarray(value).tobytes())
             elif isinstance(value, (int, float, bool, str, complex, type(None), tuple)):
                 h.update(repr(value).encode())
             else:
