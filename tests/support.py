@@ -1,6 +1,9 @@
 """Shared test helpers (imported by the test modules; pytest puts tests/ on sys.path)."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
 import pathlib
 
@@ -48,3 +51,23 @@ def spike_times(ts, V, threshold: float = 20.0) -> np.ndarray:
 def empirical_order(dts, errors) -> float:
     """Slope of log(error) against log(dt): the observed order of convergence."""
     return float(np.polyfit(np.log(dts), np.log(errors), 1)[0])
+
+
+def sha(path: pathlib.Path) -> str:
+    """SHA-256 of a file's bytes (to prove a tool left it unchanged)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_hash(folder: pathlib.Path) -> dict[str, str]:
+    """{relative path: sha} of every file under folder."""
+    return {p.relative_to(folder).as_posix(): sha(p) for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def run_cli(*argv) -> tuple[int, str]:
+    """``braindyn ARGV`` in this process: (exit status, stdout + stderr)."""
+    from braindyn.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        status = main([str(a) for a in argv])
+    return status, out.getvalue()

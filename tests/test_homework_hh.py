@@ -17,10 +17,7 @@ share of its part), worked out in ``EXPECTED``.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
-import hashlib
-import io
 import json
 import pathlib
 import re
@@ -33,8 +30,8 @@ import zipfile
 import nbformat
 import pytest
 
-from braindyn.cli import main
 from braindyn.homework import release
+from support import folder_hash, run_cli, sha
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 HW = ROOT / "homework" / "hh"
@@ -57,23 +54,6 @@ def cell(nb: nbformat.NotebookNode, cell_id: str) -> nbformat.NotebookNode:
         if c.get("id") == cell_id:
             return c
     raise AssertionError(f"no cell with id {cell_id!r}")
-
-
-def sha(path: pathlib.Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def folder_hash(folder: pathlib.Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): sha(p) for p in sorted(folder.rglob("*"))
-            if p.is_file()}
-
-
-def run_cli(*argv) -> tuple[int, str]:
-    """``braindyn ARGV`` in this process: (exit status, stdout + stderr)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        status = main([str(a) for a in argv])
-    return status, out.getvalue()
 
 
 def edited_source(cell_id: str, old: str, new: str) -> nbformat.NotebookNode:

@@ -8,10 +8,7 @@ and share their runs through module-scoped fixtures.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
-import hashlib
-import io
 import json
 import pathlib
 import re
@@ -23,9 +20,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from braindyn.cli import main
 from braindyn.homework import grade, hh, hh_fi_data, parts, reference, release, report, submit
 from braindyn.homework.errors import NotebookError, UsageError
+from support import folder_hash, run_cli, sha
 
 v4 = nbformat.v4
 
@@ -96,23 +93,6 @@ def write(nb, path: pathlib.Path) -> pathlib.Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
     return path
-
-
-def sha(path: pathlib.Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def folder_hash(folder: pathlib.Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): sha(p) for p in sorted(folder.rglob("*"))
-            if p.is_file()}
-
-
-def run_cli(*argv) -> tuple[int, str]:
-    """``braindyn ARGV`` in this process: (exit status, stdout + stderr)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        status = main([str(a) for a in argv])
-    return status, out.getvalue()
 
 
 # ----------------------------------------------------------------- release --
