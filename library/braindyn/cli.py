@@ -1,77 +1,202 @@
-"""The ``braindyn`` command.
+"""The ``braindyn`` command (console script ``braindyn = braindyn.cli:main``).
 
-    braindyn lessons [--source lessons] [--dest my-lessons]
-        copy the kit's lessons into your own folder, never overwriting your edits
-    braindyn check NOTEBOOK
-        run a homework notebook in a fresh kernel and report each part's self-check
-    braindyn submit NOTEBOOK --name 张三 --id 2100012345 [--out DIR]
-        run the notebook, export the report, pack 张三_2100012345_HH报告.zip
-    braindyn release SOURCE.ipynb --out STUDENT.ipynb
-        (instructors) the student version: solutions replaced by stubs, outputs cleared
-    braindyn grade SUBMISSIONS --tests DIR --out grades.csv [--timeout 300]
-        (instructors) run hidden tests on every submission, one CSV row per student
+Students run it in a terminal, usually JupyterLab's, which opens in ``my-lessons/``::
 
-Exit status: 0 success, 1 a check failed or the notebook does not run, 2 bad
-input (the message says what to change).
+    braindyn lessons                                   bring my-lessons/ up to date
+    braindyn check homework/hh/hh_homework.ipynb       self-check the homework
+    braindyn submit homework/hh/hh_homework.ipynb --name 张三 --id 2100012345
+
+Instructors also use ``braindyn release`` and ``braindyn grade``.  ``build_parser()``
+builds the whole command line (tests walk it to check that every option is explained).
+
+Exit status: 0 success, 1 a check failed or the notebook does not run, 2 bad input
+(a one-line message says what to change).
 """
 from __future__ import annotations
 
 import argparse
+import pathlib
 import sys
 
+DESCRIPTION = """\
+braindyn: the command of the brain-dynamics course kit.
+braindyn：脑动力学课程工具包的命令。
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="braindyn", description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n\n", 1)[1])
-    sub = parser.add_subparsers(dest="command", required=True)
+Run it in a terminal, for example JupyterLab's (File > New > Terminal), which
+opens in your folder my-lessons/.
+在终端中运行，例如 JupyterLab 的终端（文件 > 新建 > 终端），它打开在 my-lessons/ 中。"""
 
-    lessons = sub.add_parser("lessons", help="copy the lessons into your own folder")
-    lessons.add_argument("--source", default="lessons")
-    lessons.add_argument("--dest", default="my-lessons")
+EPILOG = """\
+examples / 例子:
+  braindyn lessons
+  braindyn check homework/hh/hh_homework.ipynb
+  braindyn submit homework/hh/hh_homework.ipynb --name 张三 --id 2100012345
+  braindyn SUBCOMMAND --help          help for one subcommand / 子命令的帮助
 
-    check = sub.add_parser("check", help="run a homework notebook and report its self-checks")
-    check.add_argument("notebook", help="the homework notebook (.ipynb); it is not changed")
-    check.add_argument("--timeout", type=float, default=600,
-                       help="seconds for the whole notebook (default 600)")
+exit status / 退出状态: 0 success / 成功, 1 a check failed or the notebook does
+not run / 检查未通过或笔记本无法运行, 2 bad input / 输入有误."""
 
-    submit = sub.add_parser("submit", help="run, export and zip your homework")
-    submit.add_argument("notebook", help="your homework notebook (.ipynb); it is not changed")
-    submit.add_argument("--name", required=True, help="your name, e.g. 张三")
-    submit.add_argument("--id", required=True, dest="student_id",
-                        help="your student ID, digits only, e.g. 2100012345")
-    submit.add_argument("--out", default=".", help="folder for the zip (default: here)")
-    submit.add_argument("--force", action="store_true", help="replace an existing zip")
-    submit.add_argument("--timeout", type=float, default=600,
-                        help="seconds for the whole notebook (default 600)")
+# One help line per subcommand (shown by `braindyn --help`), then the longer text of
+# `braindyn SUBCOMMAND --help`, wrapped by hand (argparse cannot wrap Chinese).
+COMMANDS = {
+    "lessons": (
+        "bring my-lessons/ up to date with the kit, keeping your edits "
+        "/ 更新 my-lessons/ 中的课程，保留你的修改",
+        """\
+Bring your own copy of the lessons and the homework (my-lessons/) up to date
+with the kit, as `make lab` does. A lesson you never changed is replaced by
+the new version; a lesson you edited stays exactly as it is, and the new
+version appears beside it as NAME.updated.ipynb. Works from any folder,
+my-lessons/ included.
+
+更新你自己的课程和作业副本（my-lessons/）。你没有改过的课程换成新版本；
+你改过的课程保持不变，新版本放在旁边，名为 NAME.updated.ipynb。
+在任何文件夹中都能运行，包括 my-lessons/。"""),
+    "check": (
+        "run a homework notebook and report each part's self-check "
+        "/ 运行作业并报告每部分的自查结果",
+        """\
+Run the homework notebook top to bottom in a fresh kernel and report each
+part: passed, or what was expected and what it got. The notebook file is not
+changed; run it as often as you like.
+
+在新内核中从头到尾运行作业笔记本，报告每一部分是否通过。
+笔记本文件不会被修改，可以随时反复运行。"""),
+    "submit": (
+        "run, export and zip your homework for handing in "
+        "/ 运行、导出并打包作业，用于提交",
+        """\
+Run the homework notebook, export an HTML report with every figure, and pack
+both into NAME_ID_HH报告.zip: the file you hand in.
+
+运行作业笔记本，导出包含所有图的 HTML 报告，
+并打包成 姓名_学号_HH报告.zip：这就是你要提交的文件。"""),
+    "release": (
+        "(instructors) make the student version of an assignment",
+        """\
+(Instructors) Write the student version of a homework notebook: solutions
+replaced by stubs, outputs cleared."""),
+    "grade": (
+        "(instructors) grade a folder of submissions into a CSV file",
+        """\
+(Instructors) Run the hidden tests on every submission in a folder (*.zip
+written by `braindyn submit`, or *.ipynb) and write one CSV row per student.
+The submissions are only read."""),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad input: one line on stderr saying what is wrong and where the help is, exit 2."""
+
+    def error(self, message: str):  # noqa: D401 (argparse's name)
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("braindyn")
+    except PackageNotFoundError:  # pragma: no cover (run from a source tree, not installed)
+        return "unknown (not installed: pip install -e .)"
+
+
+def kit_lessons() -> pathlib.Path:
+    """The kit's lessons/ folder, wherever the command is run from.
+
+    The kit is installed in place (``pip install -e .``), so the package sits at
+    ``<kit>/library/braindyn`` and the lessons at ``<kit>/lessons``.  Failing that
+    (an installed copy of the package without the kit), the nearest folder above the
+    current one that has ``lessons/`` beside ``pyproject.toml``, else ``./lessons``.
+    """
+    package = pathlib.Path(__file__).resolve().parent
+    for folder in package.parents[:3]:
+        if (folder / "lessons").is_dir() and (folder / "library" / "braindyn").is_dir():
+            return folder / "lessons"
+    here = pathlib.Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "lessons").is_dir() and (folder / "pyproject.toml").is_file():
+            return folder / "lessons"
+    return pathlib.Path("lessons")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``braindyn`` command line: every subcommand and option, each with its help."""
+    parser = _Parser(prog="braindyn", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"braindyn {_version()}",
+                        help="print the installed version and exit / 显示版本号")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND",
+                                title="subcommands / 子命令")
+
+    def command(name: str) -> argparse.ArgumentParser:
+        summary, description = COMMANDS[name]
+        return sub.add_parser(name, help=summary, description=description,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    lessons = command("lessons")
+    found = str(kit_lessons()).replace("%", "%%")    # argparse %-formats help strings
+    lessons.add_argument("--source", default=None, metavar="FOLDER",
+                         help=f"the kit's lessons folder (default: found from where braindyn "
+                              f"is installed, here {found}) / 工具包的课程文件夹")
+    lessons.add_argument("--dest", default=None, metavar="FOLDER",
+                         help="your own copy (default: my-lessons/ beside the kit's lessons/) "
+                              "/ 你自己的副本，默认为 my-lessons/")
+
+    check = command("check")
+    check.add_argument("notebook", help="the homework notebook (.ipynb); it is not changed "
+                                        "/ 作业笔记本，不会被修改")
+    check.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                       help="seconds for the whole notebook (default 600) / 整个笔记本的时限（秒）")
+
+    submit = command("submit")
+    submit.add_argument("notebook", help="your homework notebook (.ipynb); it is not changed "
+                                         "/ 你的作业笔记本，不会被修改")
+    submit.add_argument("--name", required=True, help="your name, e.g. 张三 / 你的姓名")
+    submit.add_argument("--id", required=True, dest="student_id", metavar="ID",
+                        help="your student ID, digits only, e.g. 2100012345 / 学号（只含数字）")
+    submit.add_argument("--out", default=".", metavar="FOLDER",
+                        help="folder for the zip (default: here) / zip 文件放在哪个文件夹（默认当前文件夹）")
+    submit.add_argument("--force", action="store_true",
+                        help="replace an existing zip / 覆盖已有的 zip")
+    submit.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                        help="seconds for the whole notebook (default 600) / 整个笔记本的时限（秒）")
     submit.add_argument("--no-pdf", action="store_true",
-                        help="skip the PDF even when a converter is available")
+                        help="skip the PDF even when a converter is available / 不生成 PDF")
 
-    release = sub.add_parser("release", help="(instructors) make the student version")
+    release = command("release")
     release.add_argument("source", help="the notebook with the solutions")
-    release.add_argument("--out", required=True, help="the student notebook to write")
+    release.add_argument("--out", required=True, metavar="NOTEBOOK",
+                         help="the student notebook to write")
     release.add_argument("--force", action="store_true", help="replace an existing --out")
 
-    grade = sub.add_parser("grade", help="(instructors) grade a folder of submissions")
+    grade = command("grade")
     grade.add_argument("submissions", help="folder of .zip / .ipynb submissions (read only)")
-    grade.add_argument("--tests", required=True, help="folder of hidden test files (*.py)")
-    grade.add_argument("--out", required=True, help="the CSV file to write")
-    grade.add_argument("--timeout", type=float, default=300,
+    grade.add_argument("--tests", required=True, metavar="FOLDER",
+                       help="folder of hidden test files (*.py)")
+    grade.add_argument("--out", required=True, metavar="CSV", help="the CSV file to write")
+    grade.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
                        help="seconds for one notebook (default 300)")
-    grade.add_argument("--test-timeout", type=float, default=120,
+    grade.add_argument("--test-timeout", type=float, default=120, metavar="SECONDS",
                        help="seconds for one part's test (default 120)")
-    grade.add_argument("--max-output", type=int, default=2_000_000,
+    grade.add_argument("--max-output", type=int, default=2_000_000, metavar="BYTES",
                        help="bytes of output a cell may produce (default 2000000)")
     grade.add_argument("--force", action="store_true", help="replace an existing CSV")
     return parser
 
 
+def _lessons(args: argparse.Namespace) -> int:
+    """``braindyn lessons``: the kit's lessons -> the student's copy, from any folder."""
+    from . import workspace
+    source = pathlib.Path(args.source) if args.source else kit_lessons()
+    dest = pathlib.Path(args.dest) if args.dest else source.resolve().parent / "my-lessons"
+    return workspace.main(["--source", str(source), "--dest", str(dest)])
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "lessons":
-        from . import workspace
-        return workspace.main(["--source", args.source, "--dest", args.dest])
+        return _lessons(args)
 
     from .homework.errors import UsageError
     try:
