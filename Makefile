@@ -27,10 +27,13 @@ install-dev: $(STAMP)
 
 # Your own copy of the lessons and the homework (my-lessons/): kit updates never
 # overwrite your edits. .venv/bin goes first on PATH so that JupyterLab's terminals
-# find the `braindyn` command (check, submit).
+# find the `braindyn` command (check, submit). jupyter-config/ on JUPYTER_CONFIG_PATH
+# turns off JupyterLab's news pop-up (see jupyter-config/README.md).
 lab: $(VENV)/.installed
 	$(BIN)/python -m braindyn.workspace --source lessons --dest my-lessons
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab my-lessons/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	PATH="$(abspath $(BIN)):$$PATH" \
+	JUPYTER_CONFIG_PATH="$(abspath jupyter-config)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab my-lessons/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # On CI (CI=true) the browser for the end-to-end test is installed first; elsewhere
 # that test is skipped, saying so, when the browser is missing (run `make browser`).
