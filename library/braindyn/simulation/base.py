@@ -2,10 +2,10 @@
 ``TwoEndConn`` and ``Network``.
 
 A model keeps its changing state in ``bm.Variable`` attributes and advances it by
-one step in ``update(self, _t, _dt)``; every other attribute (numbers, strings,
-arrays that the model never changes) is a constant of the compiled code.  Call
-``run(duration, inputs=..., dt=...)`` to simulate; see ``runner.py`` for what
-happens then.
+one step in ``update(self, _t, _dt)``; every other attribute (numbers, arrays,
+strings) is a parameter that ``update`` reads: compiled runs read it again when
+each run starts (``state.py``).  Call ``run(duration, inputs=..., dt=...)`` to
+simulate; see ``runner.py`` for what happens then.
 """
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ from ..math.variable import Variable
 from .monitor import Monitor
 
 _counters: dict[str, itertools.count] = {}
+
+# Compiled programs built in this process, per backend, over all models (each
+# model counts its own in ``compile_count``).
+COMPILATIONS = {"numba": 0, "jax": 0}
 
 
 def _auto_name(obj) -> str:
@@ -45,6 +49,7 @@ class DynamicalSystem:
         self.monitors = list(monitors or [])
         self.mon = Monitor()
         self._runner_cache: dict = {}
+        self.compile_count = 0   # compiled programs built for this model (see run)
 
     # -- the step: students override this -----------------------------------
     def update(self, _t: float, _dt: float) -> None:
@@ -104,6 +109,10 @@ class DynamicalSystem:
         from . import runner
         runner.run(self, duration, inputs=inputs, dt=dt, report=report, jit=jit,
                    monitors=monitors, mon_interval=mon_interval)
+
+    def _count_compilation(self, backend_name: str) -> None:
+        self.compile_count += 1
+        COMPILATIONS[backend_name] += 1
 
     def show_code(self) -> None:
         """Print the code the last compiled run executed (NumPy backend: the

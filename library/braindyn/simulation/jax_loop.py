@@ -5,19 +5,44 @@ before tracing a step, each Variable's array is swapped for the carried value;
 after ``update`` the (new) arrays are read back.  Nothing of the model is
 rewritten: the code that runs is the ``update`` students wrote.
 
-The loop runs in chunks of ``RECORDS_PER_CHUNK`` records (``every`` steps each)
-so that one compiled function serves every duration; steps past the end of the
-run are skipped with ``lax.cond``.  ``dt``, the start time and the input values
-are arguments of the compiled function, so changing them never recompiles.
+Parameters are arguments too.  Every float number or float array the model
+holds (at any depth: ``self.tau``, ``self._gain``, ``self.p.tau`` with ``self.p``
+a plain object) is swapped for a traced value in the same way, so a new value
+takes effect at the next run without tracing again.  What Python itself must
+see while tracing (ints and bools, which may be sizes or loop counts, integer
+arrays such as connection indices, strings, the methods and integrators used,
+module-level values the code reads) is structure: a change traces again.
+
+``update`` runs once, to trace it, not once per step, so Python side effects
+would happen once: a plain attribute that ``update`` changes (``self.count +=
+1``) is refused with a message saying to make it a ``bm.Variable``, and a Python
+``if`` on a traced value is refused naming the line and the ``bm.where`` to use.
+
+The loop runs in chunks of ``STEPS_PER_CHUNK`` steps so that one compiled
+function serves every duration; steps past the end of the run are skipped with
+``lax.cond``.  ``dt``, the start time and the input values are arguments of the
+compiled function, so changing them never recompiles.
 """
 from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import sys
+import types
 
 import numpy as np
 
 from ..math.variable import Variable
-from . import runner
+from . import numba_cache
+from .errors import CompileError, nan_error, source_line, students_frame
+from .state import apply_input, check_still_variables, state_variables
 
 STEPS_PER_CHUNK = 1000
+
+# Attributes of every system that are the runtime's own, never parameters.
+_OWN = frozenset({"mon", "_runner_cache", "compile_count", "_last_source", "_jax_static",
+                  "monitors", "name"})
 
 
 def _key_variable():
@@ -25,18 +50,102 @@ def _key_variable():
     return random.DEFAULT_KEY
 
 
+def _traced(value) -> bool:
+    """A float number or float array: a parameter passed as a traced value."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (float, complex, np.floating, np.complexfloating)):
+        return True
+    return isinstance(value, np.ndarray) and value.dtype.kind in "fc"
+
+
+def parameters(root, static=frozenset()) -> tuple[list, str]:
+    """The traced parameters [(object, attribute, value)] of every system, and a
+    digest of everything else the trace depends on (the structure).  ``static``:
+    (id(object), attribute) of floats that Python itself tests (see run)."""
+    from ..integrators.odeint import Integrator
+    from .base import DynamicalSystem
+    traced, h, seen = [], hashlib.sha1(), set()
+
+    def visit(obj, path, depth):
+        if id(obj) in seen or depth > 6:
+            return
+        seen.add(id(obj))
+        for attr, value in sorted(vars(obj).items()):
+            if isinstance(obj, DynamicalSystem) and attr in _OWN:
+                continue
+            if isinstance(value, (Variable, DynamicalSystem)):
+                continue
+            h.update(f"{path}.{attr}:{type(value).__qualname__}:".encode())
+            if _traced(value) and (id(obj), attr) not in static:
+                traced.append((obj, attr, value))
+                h.update(str(np.shape(value)).encode() + str(np.result_type(value)).encode())
+            elif isinstance(value, np.ndarray):
+                h.update(numba_cache.digest(value).encode())
+            elif isinstance(value, (int, float, complex, str, bytes, tuple, type(None),
+                                    np.generic)):
+                h.update(repr(value).encode())
+            elif isinstance(value, (list, dict, set)):
+                h.update(repr(value)[:100_000].encode())
+            elif isinstance(value, types.MethodType):
+                h.update(f"{id(value.__func__)}:{id(value.__self__)}".encode())
+            elif isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
+                                    types.ModuleType, Integrator)):
+                h.update(str(id(value)).encode())
+            elif hasattr(value, "__dict__"):
+                visit(value, f"{path}.{attr}", depth + 1)
+            else:
+                h.update(str(id(value)).encode())
+
+    for node in root.nodes():
+        visit(node, node.name, 0)
+        # numbers defined on the class (``V_th = -50.0`` in the class body)
+        for cls in type(node).__mro__:
+            for attr, value in vars(cls).items():
+                if not attr.startswith("__") and isinstance(value, (int, float, np.generic)):
+                    h.update(f"{cls.__qualname__}.{attr}={value!r}".encode())
+    return traced, h.hexdigest()
+
+
+class _GlobalsSeen:
+    """Module-level values read by the Python functions that run while tracing
+    (sys.setprofile): JAX bakes them into the trace, so a change traces again."""
+
+    _SKIP = (os.sep + "jax" + os.sep, os.sep + "jaxlib" + os.sep, os.sep + "numpy" + os.sep,
+             os.sep + "contextlib", os.sep + "functools", os.sep + "threading")
+
+    def __init__(self):
+        self.found: dict = {}
+        self._codes: set = set()
+
+    def __call__(self, frame, event, arg):
+        if event != "call":
+            return
+        code = frame.f_code
+        if code in self._codes or any(s in code.co_filename for s in self._SKIP):
+            return
+        self._codes.add(code)
+        g = frame.f_globals
+        for name in code.co_names:
+            if name in g and not isinstance(g[name], bool) and \
+                    isinstance(g[name], (int, float, np.ndarray, np.generic)):
+                self.found[(id(g), name)] = (g, name, numba_cache.digest(g[name]))
+
+
 class Program:
-    def __init__(self, root, in_specs, mon_specs, variables, every):
+    def __init__(self, root, in_specs, mon_specs, variables, every, traced):
         import jax
         import jax.numpy as jnp
         from jax import lax
 
         self.variables = variables
+        self.root = root
         all_vars = [v for _, _, v in variables]
         key_var = _key_variable()
         if all(v is not key_var for v in all_vars):
             all_vars = all_vars + [key_var]
         self.all_vars = all_vars
+        self.traced = [(obj, attr) for obj, attr, _ in traced]
         float_ids = [i for i, (_, _, v) in enumerate(variables)
                      if np.dtype(v.dtype).kind in "fc"]
         # positions by identity: == on Variables compares values
@@ -46,23 +155,37 @@ class Program:
         in_vars = [vars(s.node)[s.attr] for s in in_specs]
         records = max(1, STEPS_PER_CHUNK // every)
         self.records, self.every = records, every
+        self.globals_seen = _GlobalsSeen()
+        nodes = root.nodes()
 
-        def step(values, t, dt, step_inputs):
+        def step(values, t, dt, step_inputs, params):
             saved = [v._value for v in all_vars]
+            saved_params = [vars(obj)[attr] for obj, attr in self.traced]
+            before = [dict(vars(n)) for n in nodes]
             try:
                 for var, value in zip(all_vars, values):
                     var._value = value
+                for (obj, attr), value in zip(self.traced, params):
+                    setattr(obj, attr, value)
                 for var, spec, value in zip(in_vars, in_specs, step_inputs):
-                    runner.apply_input(var, spec.op, value)
-                root.update(t, dt)
-                runner.check_still_variables(root, variables)
+                    apply_input(var, spec.op, value)
+                previous = sys.getprofile()
+                sys.setprofile(self.globals_seen)
+                try:
+                    root.update(t, dt)
+                finally:
+                    sys.setprofile(previous)
+                check_still_variables(root, variables)
+                _check_unchanged(nodes, before, self.traced, params)
                 return tuple(jnp.asarray(v._value, dtype=old.dtype)
                              for v, old in zip(all_vars, values))
             finally:
                 for var, value in zip(all_vars, saved):
                     var._value = value
+                for (obj, attr), value in zip(self.traced, saved_params):
+                    setattr(obj, attr, value)
 
-        def chunk(values, i0, n_valid, t0, dt, fix_inputs, iter_inputs):
+        def chunk(values, i0, n_valid, t0, dt, fix_inputs, iter_inputs, params):
             def one_record(values, r):
                 def one_step(j, values):
                     k = r * every + j
@@ -70,7 +193,8 @@ class Program:
                     for spec, fixed, series in zip(in_specs, fix_inputs, iter_inputs):
                         step_inputs.append(fixed if spec.kind == "fix" else series[k])
                     return lax.cond(k < n_valid,
-                                    lambda v: step(v, t0 + (i0 + k) * dt, dt, step_inputs),
+                                    lambda v: step(v, t0 + (i0 + k) * dt, dt, step_inputs,
+                                                   params),
                                     lambda v: v, values)
                 values = lax.fori_loop(0, every, one_step, values)
                 mons = tuple(values[i].ravel()[idx] if idx is not None else values[i]
@@ -84,11 +208,38 @@ class Program:
         self.chunk = jax.jit(chunk)
         self.float_ids = float_ids
         self.source = _source(root)
-        runner.COMPILATIONS["jax"] += 1
+
+    def stale(self) -> bool:
+        """A module-level value read while tracing has changed."""
+        return any(numba_cache.digest(g.get(name)) != d
+                   for g, name, d in self.globals_seen.found.values())
+
+    def param_values(self) -> tuple:
+        import jax.numpy as jnp
+        return tuple(jnp.asarray(vars(obj)[attr]) for obj, attr in self.traced)
+
+
+def _check_unchanged(nodes, before, traced, params) -> None:
+    """update must not change plain attributes (it runs once, to be traced)."""
+    expected = {(id(obj), attr): value for (obj, attr), value in zip(traced, params)}
+    for node, old in zip(nodes, before):
+        now = vars(node)
+        for attr in set(now) | set(old):
+            if attr in _OWN or isinstance(old.get(attr), Variable):
+                continue
+            want = expected.get((id(node), attr), old.get(attr))
+            if now.get(attr, _MISSING) is not want:
+                raise CompileError(
+                    f"{type(node).__name__}.update changes self.{attr}, a plain value. "
+                    f"Compiled code runs update once to trace it, so the change would happen "
+                    f"once, not at every step: make it a bm.Variable (self.{attr} = "
+                    f"bm.Variable(...)) and update it in place, or run with jit=False")
+
+
+_MISSING = object()
 
 
 def _source(root) -> str:
-    import inspect
     parts = ["# JAX backend: these update methods are traced as written, inside\n"
              "# jax.lax.scan (see braindyn/simulation/jax_loop.py)."]
     seen = set()
@@ -104,25 +255,87 @@ def _source(root) -> str:
     return "\n".join(parts)
 
 
+def _explain(err: Exception) -> CompileError:
+    """A JAX tracer error as a short message naming the student's line."""
+    where = students_frame(err.__traceback__)
+    line = f" at {source_line(*where)}" if where else ""
+    import jax
+    if isinstance(err, jax.errors.TracerBoolConversionError):
+        what = ("a Python `if` (or `and`/`or`/`while`) tests a value that changes during the "
+                "run")
+        fix = ("write it with bm.where(condition, value_if_true, value_if_false) on whole "
+               "arrays, e.g. V = bm.where(V > V_th, V_reset, V), or run with jit=False")
+    elif isinstance(err, jax.errors.TracerIntegerConversionError):
+        what = "a value that changes during the run is used as a Python int (an index or size)"
+        fix = "index with arrays (bm.where, boolean masks), or run with jit=False"
+    else:
+        what = ("a NumPy or math function (np.exp, math.exp, float(...)) is given an array "
+                "that changes during the run")
+        fix = ("call the bm function of the same name (bm.exp instead of np.exp or "
+               "math.exp), which works on both backends, or run with jit=False")
+    return CompileError(f"On the JAX backend {what}{line}.\nFix: {fix}.")
+
+
+def _names_on_line(where) -> set:
+    """The attribute names on a line of the student's code (``if self.sigma > 0:``)."""
+    import ast
+    import linecache
+    if where is None:
+        return set()
+    text = linecache.getline(*where).strip()
+    for candidate in (text, text.rstrip(":") + ": pass", text + "\n pass"):
+        try:
+            tree = ast.parse(candidate)
+            break
+        except SyntaxError:
+            continue
+    else:
+        return set()
+    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+
+
 def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
+    """Run on JAX.  A float parameter that the code tests in Python (``if self.sigma
+    > 0:``, a switch) cannot be traced: it is made part of the structure (a new
+    value traces again) and the run starts over; a Variable tested so is refused."""
+    import jax
+    static = getattr(root, "_jax_static", set())
+    while True:
+        try:
+            return _run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress, static)
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+                jax.errors.TracerArrayConversionError) as err:
+            root._runner_cache.clear()
+            names = _names_on_line(students_frame(err.__traceback__))
+            more = {(id(o), a) for o, a, _ in parameters(root, static)[0] if a in names}
+            if not more:
+                raise _explain(err) from None
+            static = static | more
+            root._jax_static = static
+
+
+def _run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress, static):
     import jax.numpy as jnp
 
-    variables = runner.state_variables(root)
+    variables = state_variables(root)
+    traced, structure = parameters(root, static)
     key = ("jax", (
         tuple((id(n), a, v.shape, str(v.dtype)) for n, a, v in variables),
         tuple((id(s.node), s.attr, s.kind, s.op, s.value.shape[1:] if s.kind == "iter"
                else s.value.shape) for s in in_specs),
         tuple((id(s.node), s.attr, None if s.index is None else s.index.tobytes())
               for s in mon_specs),
-        every, runner.constants_fingerprint(root)))
+        every, tuple((id(o), a) for o, a, _ in traced), structure))
     cache = root._runner_cache
-    if key not in cache:
+    if key not in cache or cache[key].stale():
         cache.clear()
-        cache[key] = Program(root, in_specs, mon_specs, variables, every)
+        cache[key] = Program(root, in_specs, mon_specs, variables, every, traced)
+        root._count_compilation("jax")
     prog = cache[key]
     root._last_source = prog.source
 
     values = tuple(jnp.asarray(v.value) for v in prog.all_vars)
+    params = prog.param_values()
     fix_inputs = tuple(jnp.asarray(s.value) if s.kind == "fix" else jnp.zeros(())
                        for s in in_specs)
     steps_per_chunk = prog.records * every
@@ -139,8 +352,12 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
                 iter_inputs.append(jnp.asarray(np.concatenate([part, pad])))
             else:
                 iter_inputs.append(jnp.zeros((1,)))
-        new_values, (mons, finite) = prog.chunk(values, done, n_valid, t0, dt, fix_inputs,
-                                                tuple(iter_inputs))
+        try:
+            new_values, (mons, finite) = prog.chunk(values, done, n_valid, t0, dt, fix_inputs,
+                                                    tuple(iter_inputs), params)
+        except CompileError:
+            cache.clear()
+            raise
         n_rec = n_valid // every
         finite = np.asarray(finite)[:max(n_rec, 1)]
         if not finite.all():
@@ -148,7 +365,7 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
             bad = next(j for j in prog.float_ids
                        if not np.all(np.isfinite(np.asarray(new_values[j]))))
             node, attr, _ = variables[bad]
-            raise runner.nan_error(node, attr, t0 + (done + (r + 1) * every) * dt, dt)
+            raise nan_error(node, attr, t0 + (done + (r + 1) * every) * dt, dt)
         for rec, m in zip(out_records, mons):
             rec.append(np.asarray(m)[:n_rec])
         values = new_values
@@ -159,6 +376,3 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
     for var, value in zip(prog.all_vars, values):
         var._value = value
     return [np.concatenate(r) if r else np.zeros(0) for r in out_records]
-
-
-__all__ = ["run", "Program", "Variable"]

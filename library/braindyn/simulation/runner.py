@@ -19,28 +19,18 @@ never recompiles; a new method or constant parameter rebuilds it.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 
 import numpy as np
 
 from ..integrators.odeint import check_dt
 from ..math import backend
-from ..math.variable import Variable
+from .base import COMPILATIONS  # noqa: F401  (the tests and widgets read it here)
+from .errors import CompileError, SimulationError, nan_error  # noqa: F401
 from .specs import parse_inputs, parse_monitors
+from .state import apply_input, check_still_variables, record_array, state_variables
 
 DEFAULT_DT = 0.1
-
-# How many compiled programs were built, per kind (the tests read this).
-COMPILATIONS = {"numba": 0, "jax": 0}
-
-
-class SimulationError(FloatingPointError):
-    """The simulation produced NaN or inf."""
-
-
-class CompileError(RuntimeError):
-    """The model could not be compiled; the message says why and what to try."""
 
 
 def _duration(duration, dt):
@@ -59,50 +49,6 @@ def _duration(duration, dt):
         raise ValueError(f"the duration ({t1 - t0} ms) is shorter than one step dt = {dt} ms: "
                          f"run for longer or use a smaller dt")
     return t0, n_steps
-
-
-def state_variables(root) -> list:
-    """(system, attribute, Variable) for every Variable of every system, once."""
-    out, seen = [], set()
-    for node in root.nodes():
-        for attr, var in node.vars().items():
-            if id(var) not in seen:
-                seen.add(id(var))
-                out.append((node, attr, var))
-    return out
-
-
-def constants_fingerprint(root, array_values: bool = True) -> str:
-    """A digest of every attribute that is not a Variable: a change rebuilds.
-
-    array_values=False counts an array by its shape and dtype only, for compiled code
-    that receives arrays as arguments (the Numba translation) and so needs no new
-    program for new values.
-    """
-    h = hashlib.sha1()
-    for node in root.nodes():
-        for attr, value in sorted(vars(node).items()):
-            if isinstance(value, Variable) or attr.startswith("_") or attr in ("mon",):
-                continue
-            h.update(attr.encode())
-            if isinstance(value, np.ndarray):
-                h.update(str((value.shape, value.dtype)).encode())
-                if array_values:
-                    h.update(np.ascontiguousarray(value).tobytes())
-            elif isinstance(value, (int, float, bool, str, complex, type(None), tuple)):
-                h.update(repr(value).encode())
-            else:
-                h.update(type(value).__qualname__.encode())
-                h.update(str(id(value)).encode())
-    return h.hexdigest()
-
-
-def nan_error(node, attr, t_end, dt, method_hint=True) -> SimulationError:
-    return SimulationError(
-        f"{node.name}.{attr} became NaN or inf at t = {t_end:.6g} ms (dt = {dt} ms): the "
-        f"integration is unstable at this step size. Use a smaller dt, or a more stable "
-        f"method (method='exponential_euler' tolerates large steps on HH-type models; "
-        f"'rk4' is more accurate than 'euler')")
 
 
 def run(root, duration, inputs=(), dt=None, report=0.0, jit=True, monitors=None,
@@ -134,8 +80,8 @@ def run(root, duration, inputs=(), dt=None, report=0.0, jit=True, monitors=None,
             from . import jax_loop
             records = jax_loop.run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress)
         else:
-            from . import numba_codegen
-            records = numba_codegen.run(root, t0, dt, n_steps, every, in_specs, mon_specs,
+            from . import numba_program
+            records = numba_program.run(root, t0, dt, n_steps, every, in_specs, mon_specs,
                                         progress)
     finally:
         if progress is not None:
@@ -163,27 +109,6 @@ def _store(root, ts, records, mon_specs):
             owner.mon._set(ts, items)
 
 
-def check_still_variables(root, variables):
-    for node, attr, var in variables:
-        if vars(node).get(attr) is not var:
-            raise TypeError(f"{node.name}.update replaced the Variable {attr!r} by assigning "
-                            f"self.{attr} = ...; update it in place instead: "
-                            f"self.{attr}[:] = ... or self.{attr}.value = ...")
-
-
-def apply_input(var: Variable, op: str, value):
-    if op == "+":
-        var += value
-    elif op == "-":
-        var -= value
-    elif op == "*":
-        var *= value
-    elif op == "/":
-        var /= value
-    else:
-        var[...] = value
-
-
 def python_loop(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
     """The plain-Python loop (jit=False): the model's own update, step by step."""
     variables = state_variables(root)
@@ -209,12 +134,6 @@ def python_loop(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
         if progress is not None and ((i + 1) % progress.chunk == 0 or i + 1 == n_steps):
             progress.update((i + 1) - progress.n)
     return records, None
-
-
-def record_array(var: Variable, index, n_records: int) -> np.ndarray:
-    """Where a monitor writes: (n_records, n) in the Variable's dtype."""
-    shape = (len(index),) if index is not None else tuple(var.shape)
-    return np.empty((n_records,) + shape, dtype=np.dtype(var.dtype))
 
 
 def last_source(root) -> str:

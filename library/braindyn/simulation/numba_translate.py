@@ -1,0 +1,717 @@
+"""Translate a model's ``update`` methods into Numba code (NumPy backend, ``jit=True``).
+
+The translation is small and mechanical, so that students can read the result
+(``model.show_code()``):
+
+* ``self.V`` (a Variable) becomes an array argument ``HH0_V`` of the generated
+  function; ``self.V.value`` is the same array; ``self.V += x`` and
+  ``self.V[:] = x`` stay in-place writes;
+* ``self.gNa`` and every other value the code reads (numbers, NumPy arrays and
+  tuples of numbers, at any depth: ``self._gain``, ``self.p.tau`` with ``self.p``
+  a plain object, a module-level ``V_TH``) becomes an argument too (``HH0_gNa``,
+  ``HH0_p_tau``, ``main_V_TH``).  Its value is read when each run starts, so a
+  new value takes effect at once and never recompiles (``state.py``);
+* strings and None are frozen into the code (a new one rebuilds the program);
+* ``self.pre.spike`` follows the attribute chain to the other system's Variable;
+* ``self.integral(...)`` (an ``odeint`` method) becomes the integrator's step code
+  for the translated derivative; the parameters the derivative reads through
+  ``self`` are passed on to it as keyword arguments;
+* ``self.other_method(...)``, ``super().update(...)``, static and class methods,
+  and plain functions called by name or through the student's own module
+  (``mymodel.rates(V)``) are translated or compiled too;
+* ``m ** 3.0`` becomes ``m ** 3``: Numba multiplies for an integer power instead of
+  calling ``pow`` (30 times faster; the result differs by at most a rounding, e.g.
+  2.8e-14 mV on V over 100 ms of the slides' HH model).
+
+``numba_program.py`` then writes the loop around the root's update and runs it.
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import textwrap
+import types
+
+import numpy as np
+
+from ..integrators.odeint import BoundIntegral, Integrator
+from ..math.variable import Variable
+from . import numba_cache, scalarize, state
+from .base import DynamicalSystem, Network
+from .errors import CompileError
+
+# Groups at least this large update their neurons on all cores (numba.prange).
+PARALLEL_MIN_NEURONS = 1000
+
+# Modules whose functions Numba compiles itself (np.exp, math.exp, bm.exp).
+_NUMBA_MODULES = ("numpy", "math", "cmath", "braindyn.math", "numba")
+
+
+class _Marker(ast.AST):
+    """A resolved ``self.<...>`` that is callable: an integral or a method."""
+    _fields = ()
+
+    def __init__(self, target):
+        super().__init__()
+        self.target = target
+
+
+def _is_plain_object(value) -> bool:
+    """An object whose attributes compiled code may read (``self.p.tau``)."""
+    return hasattr(value, "__dict__") and not isinstance(
+        value, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType,
+                types.MethodType, Variable))
+
+
+def _callable_identity(value):
+    """What decides the code of a call target (rebuild when it changes)."""
+    if isinstance(value, BoundIntegral):
+        return value.integrator
+    if isinstance(value, types.MethodType):
+        return value.__func__
+    return value
+
+
+def _user_function(fn) -> bool:
+    """A plain Python function of the student (or of the kit's models), which the
+    translation compiles; not one that Numba compiles or overloads itself."""
+    if not isinstance(fn, types.FunctionType):
+        return False
+    module = getattr(fn, "__module__", "") or ""
+    return not any(module == m or module.startswith(m + ".") for m in _NUMBA_MODULES) \
+        and not _has_numba_overload(fn)
+
+
+class Translator:
+    """Builds the generated functions of one model (see the module docstring)."""
+
+    def __init__(self, root: DynamicalSystem, cache_dir=None):
+        self.root = root
+        self.cache_dir = cache_dir      # where sources are written for Numba's disk cache
+        self.helper_sources: list = []  # user functions compiled along
+        self.shared: dict = {}          # generated names -> compiled functions / constants
+        self.sources: list[str] = []    # in the order they were written
+        self.done: dict = {}            # (id(node), function) -> (name, argument names)
+        self.var_names: dict = {}       # id(Variable) -> argument name
+        self.var_by_name: dict = {}     # argument name -> Variable
+        self.params: dict = {}          # argument name -> (start, chain): read at each run
+        self.param_kinds: dict = {}     # argument name -> state.kind of its value
+        self.checks: list = []          # (start, chain, test, expected): the structure
+        self.frozen_globals: dict = {}  # (id(globals), name) -> (globals, name, digest)
+        self.elementwise: set = set()   # generated functions that may run per neuron
+        self.per_neuron: list = []      # updates rewritten as loops over neurons
+        self.line_maps: dict = {}       # generated file -> (student file, {line: line})
+        for node, attr, var in state.state_variables(root):
+            name = self.var_names.setdefault(id(var), f"{node.name}_{attr}")
+            self.var_by_name[name] = var
+
+    # -- values the code reads ------------------------------------------------
+    def _param(self, path: list, start, chain: tuple, value) -> str:
+        """The argument name of a run-time value, registered on first use."""
+        base = name = "_".join(p.strip("_") or "_" for p in path)
+        k = 2
+        while name in self.params and self.params[name][:2] != (start, chain) or \
+                name in self.var_by_name:
+            name, k = f"{base}_{k}", k + 1
+        if name not in self.params:
+            self.params[name] = (start, chain)
+            self.param_kinds[name] = state.kind(value)
+            self.checks.append((start, chain, "kind", state.kind(value)))
+        return name
+
+    def resolve(self, node: DynamicalSystem, chain: list[str], where: str):
+        """Follow ``self.a.b...``: returns ('var', name, rest) | ('param', name, rest)
+        | ('const', name, rest) | ('call', target, rest)."""
+        obj, path = node, [node.name]
+        start, sub = node, []
+        for i, attr in enumerate(chain):
+            try:
+                value = getattr(obj, attr)
+            except AttributeError:
+                raise CompileError(
+                    f"{where}: {'.'.join(['self'] + chain[:i + 1])} does not exist") from None
+            path.append(attr)
+            sub.append(attr)
+            rest = chain[i + 1:]
+            if isinstance(value, Variable):
+                return "var", self.var_names.get(id(value)) or self._foreign(path), rest
+            if isinstance(value, DynamicalSystem):
+                obj, path, start, sub = value, [value.name], value, []
+                continue
+            if isinstance(value, (BoundIntegral, Integrator, types.MethodType,
+                                  types.FunctionType)):
+                self.checks.append((start, tuple(sub), "is", _callable_identity(value)))
+                return "call", value, rest
+            if state.kind(value) is not None:
+                return "param", self._param(path, start, tuple(sub), value), rest
+            if isinstance(value, (str, type(None), tuple)):
+                # frozen into the code; a new value rebuilds the program
+                name = "_".join(path)
+                self.shared[name] = value
+                self.checks.append((start, tuple(sub), "==", value))
+                return "const", name, rest
+            if not _is_plain_object(value):
+                break
+            obj = value  # a plain object holding values: self.p.tau
+        raise CompileError(
+            f"{where}: self.{'.'.join(chain[:i + 1])} is a "
+            f"{type(value).__name__}, which compiled code cannot read; compiled code reads "
+            f"Variables, numbers, arrays, tuples of numbers, strings and plain objects "
+            f"holding them. Make it one of these, or run with jit=False")
+
+    def _foreign(self, path):
+        raise CompileError(
+            f"{'.'.join(path)} is a Variable that does not belong to any system of this run; "
+            f"make it an attribute of a system that is part of the model")
+
+    def global_value(self, func_globals: dict, name: str, where: str) -> str | None:
+        """A module-level number or array the code reads: an argument too."""
+        value = func_globals[name]
+        if isinstance(value, Variable):
+            raise CompileError(f"{where}: the module-level Variable {name!r} belongs to no "
+                               f"system; make it an attribute of the model (self.{name})")
+        if state.kind(value) is None:
+            return None
+        module = (func_globals.get("__name__") or "main").strip("_").split(".")[-1] or "main"
+        return self._param([module, name], func_globals, (name,), value)
+
+    def argument(self, name: str):
+        """The current value of an argument: a Variable's array, or a parameter."""
+        if name in self.var_by_name:
+            return self.var_by_name[name].value
+        start, chain = self.params[name]
+        return state.as_argument(state.read(start, chain))
+
+    # -- translating one method ---------------------------------------------------
+    def network_update(self, net) -> tuple[str, list]:
+        """Network.update, written out: each member's update in the network's order."""
+        calls, used = [], []
+        for member in net.members:
+            name, member_used = self.function(member, type(member).update, "update")
+            calls.append(f"    {name}({''.join(u + ', ' for u in member_used)}_t, _dt)")
+            used += [u for u in member_used if u not in used]
+        name = f"{net.name}_update"
+        code = f"def {name}({''.join(u + ', ' for u in used)}_t, _dt):\n" + \
+            "\n".join(calls or ["    pass"]) + "\n"
+        ns = dict(self.shared)
+        self._exec(code, name, ns)
+        self.sources.append(code)
+        self.shared[name] = _njit(ns[name], cache=self.cache_dir is not None)
+        self.done[(id(net), Network.update)] = (name, used)
+        return name, used
+
+    def _exec(self, code: str, name: str, ns: dict) -> str:
+        """Run generated source; with a cache directory it is written to a file
+        first, so Numba can keep the machine code on disk (numba_cache.py)."""
+        if self.cache_dir is None:
+            filename = f"<braindyn {name}>"
+        else:
+            filename = str(numba_cache.write_source(self.cache_dir, name, code))
+            ns["__name__"] = numba_cache.module_name(self.cache_dir)  # see there
+        exec(compile(code, filename, "exec"), ns)
+        return filename
+
+    def function(self, node: DynamicalSystem, func, label: str,
+                 derivative: bool = False) -> tuple[str, list]:
+        """Translate one method of ``node``.  Returns the generated function's name and
+        the arguments it reads (Variables and parameters), which callers pass on.
+
+        An update method takes them first: ``HH0_update(HH0_V, HH0_gNa, _t, _dt)``.
+        A derivative (``derivative=True``) keeps its own signature and takes them
+        last, as keywords: ``HH0_derivative(V, t, Iext, HH0_gNa=None)``."""
+        key = (id(node), func)
+        if key in self.done:
+            return self.done[key]
+        if func is Network.update:
+            return self.network_update(node)
+        where = f"{type(node).__name__}.{func.__name__}"
+        fdef, first = _parse(func, where)
+        if first is None:
+            raise CompileError(f"{where} must take self as its first argument")
+        fdef.args.args = fdef.args.args[1:]
+        fdef.args.kwarg = None  # the slides' update(self, _t, _dt, **kwargs)
+        params = [a.arg for a in fdef.args.args]
+        name = f"{node.name}_{label}"
+        used: list[str] = []
+        rewriter = _SelfRewriter(self, node, func, first, where, used)
+        body = _IntegerPowers().visit(rewriter.visit(fdef))
+        body.name = name
+        if derivative:
+            body.args.args = body.args.args + [ast.arg(arg=v) for v in used]
+            body.args.defaults = body.args.defaults + [ast.Constant(value=None) for _ in used]
+        else:
+            body.args.args = [ast.arg(arg=v) for v in used] + body.args.args
+        ast.fix_missing_locations(body)
+        ns = dict(func.__globals__)
+        ns.update(self.shared)
+        ns.update(rewriter.extra_ns)
+        arrays = {u for u in used if u in self.var_by_name or
+                  isinstance(self.param_kinds.get(u), tuple) and self.param_kinds[u][0] == "array"}
+        consts = {n.id: self.shared[n.id] for n in ast.walk(body)
+                  if isinstance(n, ast.Name) and n.id in self.shared and not callable(self.shared[n.id])}
+        consts.update({u: None for u in used if u not in arrays})   # numbers and tuples
+        parallel = False
+        num = getattr(node, "num", None)
+        known = self.elementwise | self._elementwise_helpers(body, ns)
+        if derivative:
+            if not arrays and scalarize.elementwise(body, ns, known):
+                self.elementwise.add(name)          # a derivative of numbers only
+        else:
+            if params not in ([], ["_t", "_dt"], ["t", "dt"]) and \
+                    not (label.endswith("update") and len(params) == 2):
+                num = None   # another parameter could be an array, which a loop would not index
+            elif not isinstance(num, int) and arrays:
+                # a system without neurons (a synapse): a method that reads only its
+                # Variables, all of one length (such as g, one per post neuron), may run
+                # per element too
+                shapes = {np.shape(self.argument(v)) for v in arrays}
+                shape = shapes.pop() if len(shapes) == 1 else ()
+                num = shape[0] if len(shape) == 1 else None
+            if arrays and isinstance(num, int):
+                # on all cores only for a group of neurons (PARALLEL_MIN_NEURONS)
+                parallel = isinstance(getattr(node, "num", None), int) and \
+                    num >= PARALLEL_MIN_NEURONS
+                looped = scalarize.per_neuron(
+                    body, {v: np.shape(self.argument(v)) for v in used if v in arrays},
+                    consts, ns, known, num, parallel=parallel)
+                if looped is not None:
+                    body = looped
+                    self.per_neuron.append(name)
+                else:
+                    parallel = False
+        code = ast.unparse(body)
+        if parallel:
+            import numba
+            ns["prange"] = numba.prange
+        self._compile_helpers(ns, body)
+        filename = self._exec(code, name, ns)
+        self.line_maps[filename] = (func.__code__.co_filename,
+                                    _line_map(code, body, func.__code__.co_firstlineno))
+        self.sources.append(code)
+        self.done[key] = (name, used)
+        self.shared[name] = _njit(ns[name], parallel=parallel, cache=self.cache_dir is not None)
+        return name, used
+
+    def _elementwise_helpers(self, tree, ns: dict) -> set:
+        """Names of the plain functions that ``tree`` calls by name and whose own body
+        is element-wise (models.hodgkin_huxley.hh_derivatives, say): a caller that
+        uses them may still run per neuron, calling them on numbers.  Judged per
+        namespace, since another module may use the same name for another function."""
+        names = set()
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
+                continue
+            fn = ns.get(n.func.id)
+            if not _user_function(fn) or n.func.id in self.shared:
+                continue
+            try:
+                fdef = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+            except (OSError, TypeError, SyntaxError):
+                continue
+            if isinstance(fdef, ast.FunctionDef) and not fdef.decorator_list and \
+                    scalarize.elementwise(fdef, fn.__globals__, self.elementwise):
+                names.add(n.func.id)
+        return names
+
+    def integral(self, target, where: str) -> tuple[str, list]:
+        """The compiled step of an integral: a method integral (``@bp.odeint`` in the
+        class body), or an ``odeint`` of a bound method or of a plain function.
+        Returns its name and the parameters its derivative reads through self."""
+        if isinstance(target, BoundIntegral):
+            integ, node, func = target.integrator, target.obj, target.integrator.f
+        else:
+            integ = target
+            f = integ.f
+            bound = isinstance(f, types.MethodType) and isinstance(f.__self__, DynamicalSystem)
+            node, func = (f.__self__, f.__func__) if bound else (None, None)
+        key = (id(node), integ)
+        if key in self.done:
+            return self.done[key]
+        sig = dataclasses.replace(integ.sig, has_self=False)
+        used: list = []
+        if node is not None:
+            f_name, used = self.function(node, func, f"{integ.__name__}_derivative",
+                                         derivative=True)
+            python_f = self.shared[f_name].py_func
+            # the derivative's parameters ride along as keywords (see function)
+            sig = dataclasses.replace(sig, params=sig.params + tuple(used),
+                                      defaults={**sig.defaults, **{u: None for u in used}})
+        else:  # a plain derivative function, compiled with its module's values
+            f_name, python_f = integ.f.__name__, integ.f
+            self._freeze_globals(python_f)
+        name = f"{(node or self.root).name}_{integ.__name__}"
+        step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
+                                   name=name)
+        if node is not None and f_name in self.elementwise:
+            self.elementwise.add(name)
+        self.shared[name] = step
+        self.sources.append(f"# {name} = the {integ.method} step below, with "
+                            f"f = {f_name}\n{source}")
+        self.done[key] = (name, used)
+        return name, used
+
+    def helper(self, fn, label: str) -> str:
+        """A plain function (a static method, a function of the student's module):
+        compiled as it is, under a name of its own."""
+        name = f"{label}"
+        if name not in self.shared:
+            self._freeze_globals(fn)
+            try:
+                self.helper_sources.append(inspect.getsource(fn))
+            except (OSError, TypeError):
+                self.helper_sources.append(None)  # unknown source: no disk cache
+            self.shared[name] = _helper(fn)
+        return name
+
+    def _freeze_globals(self, fn, seen=None) -> None:
+        """Numba freezes the module-level values a plain function reads: remember
+        them, so that a change rebuilds the program (numba_program.Program.stale)."""
+        seen = set() if seen is None else seen
+        if not isinstance(fn, types.FunctionType) or fn in seen:
+            return
+        seen.add(fn)
+        for n in fn.__code__.co_names:
+            if n in fn.__globals__:
+                value = fn.__globals__[n]
+                if state.kind(value) is not None:
+                    self.frozen_globals[(id(fn.__globals__), n)] = (
+                        fn.__globals__, n, numba_cache.digest(value))
+                elif _user_function(value):
+                    self._freeze_globals(value, seen)
+
+    def _compile_helpers(self, ns, tree):
+        # plain Python functions the code calls are compiled too
+        from ..math.compile import JitFunction
+        for n in ast.walk(tree):
+            if not isinstance(n, ast.Name):
+                continue
+            value = ns.get(n.id)
+            if _user_function(value) and n.id not in self.shared:
+                self._freeze_globals(value)
+                try:
+                    self.helper_sources.append(inspect.getsource(value))
+                except (OSError, TypeError):
+                    self.helper_sources.append(None)  # unknown source: no disk cache
+                ns[n.id] = _helper(value)
+            elif isinstance(value, JitFunction):
+                ns[n.id] = value._compile_numba()
+
+
+_helpers: dict = {}
+
+
+def _has_numba_overload(fn) -> bool:
+    """True for a function with an ``@numba.extending.overload`` (such as
+    models.delivery.pre2post_sum): Numba compiles the overload, so compiling the
+    Python body instead would be wrong (it may branch on the backend)."""
+    from numba.core.typing.templates import builtin_registry
+    return any(f is fn for f, _ in builtin_registry.globals)
+
+
+def _helper(fn):
+    """A plain function compiled with Numba, with the plain functions it calls."""
+    from ..math.compile import njit
+    if fn not in _helpers:
+        calls = {n: fn.__globals__[n] for n in fn.__code__.co_names
+                 if n in fn.__globals__ and _user_function(fn.__globals__[n])
+                 and fn.__globals__[n] is not fn}
+        if calls:
+            new_globals = dict(fn.__globals__)
+            new_globals.update({n: _helper(f) for n, f in calls.items()})
+            fn2 = types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__,
+                                     fn.__closure__)
+            _helpers[fn] = njit(fn2)
+        else:
+            _helpers[fn] = njit(fn)
+    return _helpers[fn]
+
+
+def _njit(fn, parallel=False, cache=False):
+    from ..math.compile import njit
+    options = {"cache": True} if cache else {}
+    if parallel:
+        options["parallel"] = True
+    return njit(fn, **options)
+
+
+def _parse(func, where: str):
+    """The function's definition (decorators removed) and its first argument's name."""
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError) as err:
+        raise CompileError(
+            f"cannot read the source of {where} to compile it ({err}); define it in a "
+            f"file or notebook cell, or run with jit=False") from None
+    fdef = ast.parse(source).body[0]
+    if not isinstance(fdef, ast.FunctionDef):
+        raise CompileError(f"{where} is not a plain def; run with jit=False")
+    fdef.decorator_list = []
+    first = fdef.args.args[0].arg if fdef.args.args else None
+    return fdef, first
+
+
+def _line_map(code: str, body: ast.FunctionDef, first_line: int) -> dict:
+    """Generated line -> the student's line, for error messages.  The generated
+    code is the unparsed tree, so parsing it again gives the same statements in
+    the same order; the tree's statements keep the student's line numbers."""
+    mapping = {}
+    try:
+        again = ast.parse(code).body[0]
+    except SyntaxError:
+        return mapping
+    for g, o in zip(ast.walk(again), ast.walk(body)):
+        if type(g) is not type(o):
+            break
+        if isinstance(g, ast.stmt) and hasattr(o, "lineno"):
+            mapping.setdefault(g.lineno, first_line + o.lineno - 1)
+    return mapping
+
+
+class _IntegerPowers(ast.NodeTransformer):
+    """x ** 3.0 -> x ** 3 (a whole-number float exponent from 1 to 8)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        c = node.right
+        if isinstance(node.op, ast.Pow) and isinstance(c, ast.Constant) and \
+                isinstance(c.value, float) and c.value.is_integer() and 1 <= c.value <= 8:
+            node.right = ast.Constant(value=int(c.value))
+        return node
+
+
+def _chain(node, first: str):
+    """['a', 'b'] for self.a.b (``first`` is the name of self), else None."""
+    chain = []
+    while isinstance(node, ast.Attribute):
+        chain.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and node.id == first:
+        return chain[::-1]
+    return None
+
+
+def _local_names(fdef: ast.FunctionDef) -> set:
+    """Names bound in the function (parameters and assignments): never globals."""
+    names = {a.arg for a in fdef.args.args + fdef.args.kwonlyargs}
+    for extra in (fdef.args.vararg, fdef.args.kwarg):
+        if extra is not None:
+            names.add(extra.arg)
+    for n in ast.walk(fdef):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.add(n.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in n.names)
+    return names
+
+
+def _defining_class(node, func):
+    for cls in type(node).__mro__:
+        for value in vars(cls).values():
+            if getattr(value, "__func__", value) is func:
+                return cls
+    return None
+
+
+class _SelfRewriter(ast.NodeTransformer):
+    def __init__(self, tr: Translator, node, func, first: str, where: str, used: list):
+        self.tr, self.node, self.func, self.first = tr, node, func, first
+        self.where, self.used = where, used
+        self.globals = func.__globals__
+        self.locals: set = set()
+        self.extra_ns: dict = {}   # generated names -> plain functions to compile
+
+    def visit_FunctionDef(self, node):
+        self.locals = _local_names(node)
+        self.generic_visit(node)
+        return node
+
+    def _use(self, name):
+        if name not in self.used:
+            self.used.append(name)
+
+    def _resolve(self, expr, ctx):
+        chain = _chain(expr, self.first)
+        if chain is None:
+            return None
+        kind, target, rest = self.tr.resolve(self.node, chain, self.where)
+        if kind == "call":
+            if rest:
+                raise CompileError(f"{self.where}: self.{'.'.join(chain)} is not supported")
+            return _Marker(target)
+        if kind in ("var", "param"):
+            self._use(target)
+            if kind == "var" and rest[:1] == ["value"]:
+                rest = rest[1:]
+        out = ast.Name(id=target, ctx=ast.Load() if rest else ctx)
+        for attr in rest:
+            out = ast.Attribute(value=out, attr=attr, ctx=ast.Load())
+        out.ctx = ctx
+        return out
+
+    def visit_Name(self, node):
+        # a module-level number or array: an argument, read at every run
+        if isinstance(node.ctx, ast.Load) and node.id not in self.locals and \
+                node.id in self.globals and node.id != self.first:
+            name = self.tr.global_value(self.globals, node.id, self.where)
+            if name is not None:
+                self._use(name)
+                return ast.Name(id=name, ctx=ast.Load())
+        return node
+
+    def visit_Attribute(self, node):
+        resolved = self._resolve(node, node.ctx)
+        if resolved is None:
+            module = self._user_module(node)
+            if module is not None:
+                value = getattr(module, node.attr, None)
+                if _user_function(value):       # mymodel.rates(...)
+                    name = f"{module.__name__.split('.')[-1]}_{node.attr}"
+                    self.extra_ns[name] = value
+                    return ast.Name(id=name, ctx=ast.Load())
+                if state.kind(value) is not None:   # mymodel.TAU
+                    name = self.tr.global_value(vars(module), node.attr, self.where)
+                    self._use(name)
+                    return ast.Name(id=name, ctx=ast.Load())
+            return self.generic_visit(node)
+        if isinstance(resolved, _Marker):
+            raise CompileError(
+                f"{self.where}: self.{'.'.join(_chain(node, self.first))} is a method used "
+                f"without calling it (compiled code can only call methods directly, e.g. "
+                f"self.{node.attr}(...)); call each one by name, or run with jit=False")
+        return resolved
+
+    def _user_module(self, node):
+        if isinstance(node.value, ast.Name) and node.value.id not in self.locals:
+            module = self.globals.get(node.value.id)
+            if isinstance(module, types.ModuleType) and not any(
+                    module.__name__ == m or module.__name__.startswith(m + ".")
+                    for m in _NUMBA_MODULES):
+                return module
+        return None
+
+    def _call_args(self, node):
+        return ([self.visit(a) for a in node.args],
+                [ast.keyword(arg=k.arg, value=self.visit(k.value)) for k in node.keywords])
+
+    def _call_method(self, owner, func, label, node):
+        """A call of another method of a system: its arguments go first."""
+        args, keywords = self._call_args(node)
+        name, used = self.tr.function(owner, func, label)
+        for v in used:
+            self._use(v)
+        return ast.Call(func=ast.Name(id=name, ctx=ast.Load()),
+                        args=[ast.Name(id=v, ctx=ast.Load()) for v in used] + args,
+                        keywords=keywords)
+
+    def _super_target(self, call):
+        """The method ``super().name`` refers to, from the class that defines this one."""
+        f = call.func
+        if not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Call)
+                and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"):
+            return None
+        cls = _defining_class(self.node, self.func)
+        mro = type(self.node).__mro__
+        if cls is None or cls not in mro:
+            raise CompileError(f"{self.where}: cannot tell which class super() starts from; "
+                               f"run with jit=False")
+        for parent in mro[mro.index(cls) + 1:]:
+            if f.attr in vars(parent):
+                return parent, vars(parent)[f.attr]
+        raise CompileError(f"{self.where}: super().{f.attr} does not exist")
+
+    def visit_Call(self, node):
+        sup = self._super_target(node)
+        if sup is not None:
+            parent, target = sup
+            if isinstance(target, types.FunctionType):
+                return self._call_method(self.node, target, f"{parent.__name__}_{node.func.attr}",
+                                         node)
+            raise CompileError(f"{self.where}: super().{node.func.attr} is not a plain method; "
+                               f"run with jit=False")
+        chain = _chain(node.func, self.first)
+        if chain is not None:
+            resolved = self._resolve(node.func, ast.Load())
+            if isinstance(resolved, _Marker):
+                target = resolved.target
+                if isinstance(target, (BoundIntegral, Integrator)):
+                    args, keywords = self._call_args(node)
+                    name, used = self.tr.integral(target, self.where)
+                    for v in used:
+                        self._use(v)
+                    keywords += [ast.keyword(arg=v, value=ast.Name(id=v, ctx=ast.Load()))
+                                 for v in used]
+                    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args,
+                                    keywords=keywords)
+                if isinstance(target, types.FunctionType):     # a @staticmethod
+                    args, keywords = self._call_args(node)
+                    name = self.tr.helper(target, f"{type(self.node).__name__}_{chain[-1]}")
+                    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args,
+                                    keywords=keywords)
+                owner = target.__self__
+                if isinstance(owner, type):                     # a @classmethod
+                    owner = self.node if isinstance(self.node, owner) else None
+                if not isinstance(owner, DynamicalSystem):
+                    raise CompileError(f"{self.where}: self.{'.'.join(chain)}() is a "
+                                       f"method of a {type(owner).__name__}; run with jit=False")
+                return self._call_method(owner, target.__func__, target.__name__, node)
+        return self.generic_visit(node)
+
+    def _check_store(self, target, augmented=False):
+        chain = _chain(target, self.first)
+        if chain is not None:
+            kind, name, rest = self.tr.resolve(self.node, chain, self.where)
+            if kind == "var" and not rest and not augmented:
+                raise CompileError(
+                    f"{self.where}: 'self.{'.'.join(chain)} = ...' would replace the Variable; "
+                    f"write self.{'.'.join(chain)}[:] = ... (or .value = ...) to update it")
+            if kind in ("const", "param"):
+                line = _student_line(self.func, target)
+                raise CompileError(
+                    f"{self.where} changes self.{'.'.join(chain)}, a plain value{line}. "
+                    f"Compiled code reads plain values once per run, so the change would be "
+                    f"lost: make it a bm.Variable (self.{chain[-1]} = bm.Variable(...)) and "
+                    f"update it in place, or run with jit=False")
+
+    def visit_AugAssign(self, node):
+        for sub in ast.walk(node.target):
+            if isinstance(sub, ast.Attribute):
+                self._check_store(sub, augmented=True)
+                break
+        return self.generic_visit(node)
+
+    def visit_Assign(self, node):
+        for t in node.targets:
+            for sub in ast.walk(t):
+                if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+                    chain = _chain(sub, self.first)
+                    if chain and chain[-1] == "value":
+                        kind, name, _ = self.tr.resolve(self.node, chain[:-1], self.where)
+                        if kind == "var":
+                            continue
+                    self._check_store(sub)
+        # self.V.value = x  ->  HH0_V[...] = x
+        new_targets = []
+        for t in node.targets:
+            chain = _chain(t, self.first)
+            if chain and chain[-1] == "value" and isinstance(t, ast.Attribute):
+                kind, name, _ = self.tr.resolve(self.node, chain[:-1], self.where)
+                if kind == "var":
+                    self._use(name)
+                    new_targets.append(ast.Subscript(value=ast.Name(id=name, ctx=ast.Load()),
+                                                     slice=ast.Constant(value=Ellipsis),
+                                                     ctx=ast.Store()))
+                    continue
+            new_targets.append(self.visit(t))
+        node.targets = new_targets
+        node.value = self.visit(node.value)
+        return node
+
+
+def _student_line(func, node) -> str:
+    """' (file.py, line N: code)' for a node of a function's parsed source."""
+    from .errors import source_line
+    if not hasattr(node, "lineno"):
+        return ""
+    line = func.__code__.co_firstlineno + node.lineno - 1
+    return f" ({source_line(func.__code__.co_filename, line)})"
