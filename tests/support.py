@@ -13,7 +13,7 @@ import pytest
 import braindyn.math as bm
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference" / "hh_reference.json"
+REFERENCE = ROOT / "tests" / "data" / "hh_reference.json"   # tools/make_hh_reference.py
 
 BACKENDS = ["numpy", "jax"]
 
@@ -34,10 +34,8 @@ def _restore_backend():
 
 
 def hh_reference() -> dict:
-    """The HH reference solution (scipy DOP853, rtol=atol=1e-12), see shared/README.md."""
-    if not REFERENCE.exists():
-        pytest.fail(f"the HH reference {REFERENCE} is missing: the tests need the shared/ "
-                    f"folder beside the repository")
+    """The HH reference solution (scipy DOP853, rtol=atol=1e-12), made by
+    tools/make_hh_reference.py and checked by tests/test_hh_reference_data.py."""
     return json.loads(REFERENCE.read_text())
 
 

@@ -11,7 +11,7 @@ Three problems, each an ``odeint``-style derivative ``f(*variables, t, *params)`
 * ``hh``: the Hodgkin-Huxley model of the slides (``braindyn.models``) at input
   current I, 100 ms.  It has no closed-form solution; its reference is
   computed once per I by scipy's DOP853 at rtol = atol = 1e-10 (an integrator
-  independent of braindyn) and agrees with ``shared/reference/hh_reference.json``
+  independent of braindyn) and agrees with ``tests/data/hh_reference.json``
   to about 1e-8 ms in the spike times (``tests/test_widgets.py`` checks this).
 
 A problem's *input* (A or I) is the one parameter the integrator lab's slider
