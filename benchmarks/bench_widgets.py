@@ -3,7 +3,8 @@
 The lab as lesson 04 opens it (Hodgkin-Huxley, 100 ms, I = 10) at dt near
 0.01 ms, once with RK4 alone and once with Euler, RK4 and exponential Euler.
 Each method is compiled before timing (the first use costs about a second);
-then dt is set 30 times to values near 0.01 and each update is timed, from
+then dt is set 30 times to the slider's values around 0.01 (0.008, 0.01,
+0.012, its neighbours in ``DT_CHOICES``) and each update is timed, from
 setting ``dt_slider.value`` to the new PNG in the Image widget: running the
 compiled loops, measuring errors and spikes, and redrawing the curves.  The
 time the browser takes to show the picture is not included.
@@ -19,6 +20,13 @@ a parameter (d) set to values it has not had in this process (each rebuilds
 the program: compiled, or loaded from the disk cache when the value was seen
 in an earlier session), and to values it had a moment ago (loaded from the
 disk cache).  Only the input change is held to the 100 ms goal.
+
+The ratios printed last are what the unit tests used to assert with wall-clock
+thresholds, which failed on a busy machine; the tests now count instead
+(tests/test_widgets.py: no compilation and no redraw of the axes on a dt move).
+"redraw / first display" is the cost of a dt move against the first display
+with compiling; "input / new parameter" the explorer's input change against a
+parameter value it had not had.
 """
 from __future__ import annotations
 
@@ -32,6 +40,7 @@ import time
 import numpy as np
 
 from braindyn.widgets import integrator_lab, neuron_explorer
+from braindyn.widgets.integrator_lab import DT_CHOICES
 
 GOAL_SECONDS = 0.100
 REPEATS = 30
@@ -50,7 +59,9 @@ def redraw_times(methods) -> dict:
     if lab.error is not None:
         raise lab.error
     steps = lab.runs[methods[0]].steps     # at dt = 0.01
-    dts = 0.01 * (1 + 0.002 * np.arange(1, REPEATS + 1) * (-1) ** np.arange(REPEATS))
+    around = DT_CHOICES.index(0.01)
+    # 0.012, 0.008, 0.01, 0.012, ...: each a change
+    dts = [DT_CHOICES[around + (k + 1) % 3 - 1] for k in range(1, REPEATS + 1)]
     times = []
     for dt in dts:
         lab.dt_slider.value = float(dt)
@@ -111,6 +122,13 @@ def main() -> None:
           f"{e['parameter_new_median_ms']:.0f} ms, "
           f"value seen before {e['parameter_seen_median_ms']:.0f} ms (median); first display "
           f"{e['first_display_s']:.1f} s")
+    print("ratios (the machine's load cancels out of these more than out of the times):")
+    for c in cases:
+        print(f"  lab, {', '.join(c['methods'])}: redraw / first display "
+              f"{c['median_ms'] / 1e3 / c['first_display_s']:.4f}")
+    new = max(e["parameter_new_median_ms"], 1e-9)
+    print(f"  explorer: input change / new parameter value {e['input_median_ms'] / new:.3f}, "
+          f"value seen before / new value {e['parameter_seen_median_ms'] / new:.3f}")
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"widgets-{stamp}.json"

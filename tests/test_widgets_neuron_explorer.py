@@ -226,7 +226,7 @@ def test_set_values_checks_names_and_ranges(izh):
     izh.model_menu.value = "Izhikevich"
     with pytest.raises(ValueError, match="sliders are"):
         izh.set_values(tau=1.0)
-    with pytest.raises(ValueError, match=r"outside its slider's range \[0.0, 30.0\]"):
+    with pytest.raises(ValueError, match=r"outside its slider's range \[0.0, 40.0\]"):
         izh.set_values(I=100.0)
     with pytest.raises(TypeError, match="must be a number"):
         izh.set_values(I="big")

@@ -76,13 +76,14 @@ def test_fhn_hopf_onset_turns_rest_into_a_limit_cycle(fhn):
     fhn.set_values(I=0.2, a=A, b=B, tau=TAU, x0=-1.0, y0=-0.5)
     assert fhn.fixed_points[0].stability == "stable focus"
     assert not fhn.oscillating
-    fhn.sliders["I"].value = HOPF_I[0] - 0.005
-    assert fhn.fixed_points[0].stability == "stable focus"
-    fhn.sliders["I"].value = HOPF_I[0] + 0.05
+    # values on the slider's grid of 0.01 (a slider holds grid points only)
+    fhn.sliders["I"].value = 0.32               # just below HOPF_I[0]
+    assert fhn.values["I"] == 0.32 and fhn.fixed_points[0].stability == "stable focus"
+    fhn.sliders["I"].value = 0.38               # HOPF_I[0] + 0.05
     assert fhn.fixed_points[0].stability == "unstable focus"
     assert fhn.oscillating and 30 < fhn.period < 50, fhn.period
     assert "limit cycle" in fhn.summary()
-    fhn.sliders["I"].value = HOPF_I[1] + 0.05
+    fhn.sliders["I"].value = 1.47               # HOPF_I[1] + 0.05
     assert fhn.fixed_points[0].stability == "stable focus"
 
 
@@ -122,7 +123,7 @@ def test_start_sliders_move_the_trajectory_only(fhn):
 
 
 def test_legend_names_the_stability_classes_on_show(ml):
-    ml.set_values(I=30.0, gCa=4.0, V3=12.0, V4=17.4, phi=1 / 15)
+    ml.set_values(I=30.0, gCa=4.0, V3=12.0, V4=17.4, phi=0.067)
     labels = [t.get_text() for t in ml._legend.get_texts()]
     for kind in {fp.stability for fp in ml.fixed_points}:
         assert kind in labels
@@ -130,7 +131,7 @@ def test_legend_names_the_stability_classes_on_show(ml):
 
 
 def test_morris_lecar_class_1_excitable_then_firing_slowly(ml):
-    ml.set_values(I=30.0, gCa=4.0, V3=12.0, V4=17.4, phi=1 / 15, x0=-60.0, y0=0.0)
+    ml.set_values(I=30.0, gCa=4.0, V3=12.0, V4=17.4, phi=0.067, x0=-60.0, y0=0.0)
     kinds = [fp.stability for fp in sorted(ml.fixed_points, key=lambda fp: fp["V"])]
     assert kinds == ["stable node", "saddle", "unstable focus"], \
         "class I Morris-Lecar at I = 30 rests on a node beside a saddle"

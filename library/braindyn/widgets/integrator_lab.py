@@ -1,9 +1,10 @@
 """The integrator lab: methods and step sizes side by side on one problem.
 
 ``integrator_lab()`` returns a widget with a model menu, a method menu (built
-from ``bp.integrators.methods()``), a log-scale dt slider and an input
-slider.  It plots each method's trace over the reference solution, the error
-along the way, and a table of what each run cost and how wrong it was.
+from ``bp.integrators.methods()``), a dt slider over round step sizes from
+0.001 to 0.5 (``DT_CHOICES``) and an input slider.  It plots each method's
+trace over the reference solution, the error along the way, and a table of
+what each run cost and how wrong it was.
 On the Hodgkin-Huxley model it shows the classic lessons of the course:
 
 * forward Euler blows up at dt = 0.2 ms ("diverged at t = 0.6 ms");
@@ -37,9 +38,17 @@ import braindyn as bp
 from .figure_view import FigureView
 from .problems import PROBLEMS, get_problem
 from .runs import Run, is_compiled, run_method
+from .slider_grid import GridSlider
 
 DEFAULT_METHODS = ("euler", "rk4", "exponential_euler")
 DT_RANGE = (1e-3, 0.5)     # range of the dt slider
+# The dt slider's values: round numbers, ten per decade.  A slider of choices
+# (its index travels, not the number) computes with the dt its readout shows;
+# the FloatLogSlider before showed dt = 0.2 as 10 ** -0.7 = 0.1995, and sent that
+# back to the kernel, which then ran at 0.1995.
+DT_CHOICES = tuple(round(m * 10.0 ** e, 12) for e in (-3, -2, -1)
+                   for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8)
+                   if DT_RANGE[0] <= m * 10.0 ** e <= DT_RANGE[1])
 MAX_POINTS = 4000          # points per curve on screen (runs keep all their steps)
 LEGEND_COLUMNS = 5
 COLORS = {"euler": "tab:red", "rk4": "tab:blue", "exponential_euler": "tab:green",
@@ -89,11 +98,13 @@ class IntegratorLab(widgets.VBox):
         self.method_menu = widgets.SelectMultiple(
             options=method_options(), value=tuple(names), rows=9, description="methods",
             layout=widgets.Layout(width="470px"))
-        self.dt_slider = widgets.FloatLogSlider(
-            value=dt, base=10, min=np.log10(DT_RANGE[0]), max=np.log10(DT_RANGE[1]),
-            step=0.05, description="dt", readout_format=".4f", continuous_update=True,
-            layout=widgets.Layout(width="330px"))
-        self.input_slider = widgets.FloatSlider(
+        if dt not in DT_CHOICES:
+            raise ValueError(f"dt = {dt!r}: the lab's dt slider offers "
+                             f"{', '.join(f'{c:g}' for c in DT_CHOICES)}")
+        self.dt_slider = widgets.SelectionSlider(
+            options=[(f"{c:g}", c) for c in DT_CHOICES], value=dt, description="dt",
+            continuous_update=True, layout=widgets.Layout(width="330px"))
+        self.input_slider = GridSlider(
             description="input", continuous_update=False, layout=widgets.Layout(width="330px"))
         self.status = widgets.HTML()
         self.table = widgets.HTML()
@@ -162,9 +173,10 @@ class IntegratorLab(widgets.VBox):
                 s.disabled, s.description = True, "no input"
             else:
                 s.disabled, s.description = False, p.input.name
-                s.min, s.max = -1e9, 1e9   # widen first, so that no bound clips the value
-                s.min, s.max, s.step = p.input.min, p.input.max, p.input.step
-                s.value = p.input.default if input_value is None else input_value
+                with s.hold_sync():        # one message: the browser never sees the wide range
+                    s.min, s.max = -1e9, 1e9   # widen first, so that no bound clips the value
+                    s.min, s.max, s.step = p.input.min, p.input.max, p.input.step
+                    s.value = p.input.default if input_value is None else input_value
                 s.tooltip = p.input.label
         finally:
             self._quiet = False
@@ -309,7 +321,8 @@ def integrator_lab(problem: str = "hh", methods=DEFAULT_METHODS, dt: float = 0.0
     ----------
     problem : 'hh' (Hodgkin-Huxley, 100 ms), 'decay_sine' or 'damped_oscillator'
     methods : names from ``bp.integrators.methods()`` selected at the start
-    dt : the starting step size (the slider spans 0.001 to 0.5)
+    dt : the starting step size, one of ``DT_CHOICES`` (round values from
+        0.001 to 0.5: 0.001, 0.0012, 0.0015, 0.002, 0.0025, 0.003, 0.004, ...)
     input : the input current I for 'hh' (uA/cm^2; default 10), the amplitude A
         for 'decay_sine'
 

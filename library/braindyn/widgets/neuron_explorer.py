@@ -64,6 +64,7 @@ from matplotlib.figure import Figure
 from .. import models
 from ..simulation import COMPILATIONS
 from .figure_view import FigureView
+from .slider_grid import GridSlider
 
 MAX_POINTS = 4000        # points per curve on screen (the run keeps all its steps)
 MIN_SPIKES = 3           # fewer spikes than this are not classified
@@ -116,10 +117,15 @@ NA = "I (nA)"
 UA_CM2 = "I (uA/cm^2)"
 MS_CM2 = "(mS/cm^2)"
 
+# Each slider's range holds the model's default, its presets and its step current
+# as grid points that the browser reproduces exactly (slider_grid.py): LIF's R
+# from 0, the tau of QuaIF and ExpIF up to 41 ms, AdEx's I up to 4 nA,
+# Izhikevich's I up to 40 and Morris-Lecar's V4 up to 50 mV (on the ranges before,
+# 10.0, 1.0 and 30.0 came back from the browser a rounding error away).
 MODELS = {
     "LIF": NeuronModel(
         "LIF - leaky integrate-and-fire", models.LIF,
-        (Param("tau", "tau (ms)", 1.0, 50.0, 0.5), Param("R", "R (MOhm)", 1.0, 50.0, 0.5),
+        (Param("tau", "tau (ms)", 1.0, 50.0, 0.5), Param("R", "R (MOhm)", 0.0, 50.0, 0.5),
          _mv("V_th", -65.0, -40.0), _mv("V_reset", -80.0, -50.0),
          Param("t_ref", "t_ref (ms)", 0.0, 20.0, 0.5)),
         Param("I", NA, 0.0, 10.0, 0.05), 2.5, dt=0.1, duration=500.0, onset=50.0,
@@ -127,26 +133,26 @@ MODELS = {
     "QuaIF": NeuronModel(
         "QuaIF - quadratic integrate-and-fire", models.QuaIF,
         (Param("a0", "a0 (1/mV)", 0.01, 0.2, 0.005), _mv("V_c", -60.0, -35.0),
-         Param("tau", "tau (ms)", 1.0, 30.0, 0.5), _mv("V_reset", -80.0, -50.0)),
+         Param("tau", "tau (ms)", 1.0, 41.0, 0.5), _mv("V_reset", -80.0, -50.0)),
         Param("I", NA, 0.0, 20.0, 0.1), 6.0, dt=0.05, duration=500.0, onset=50.0,
         v_label="V (mV)", v_lim=(-75.0, -25.0)),
     "ExpIF": NeuronModel(
         "ExpIF - exponential integrate-and-fire", models.ExpIF,
         (Param("delta_T", "Delta_T (mV)", 0.5, 8.0, 0.01), _mv("V_T", -65.0, -45.0, 0.1),
-         Param("tau", "tau (ms)", 1.0, 30.0, 0.5), _mv("V_reset", -80.0, -50.0)),
+         Param("tau", "tau (ms)", 1.0, 41.0, 0.5), _mv("V_reset", -80.0, -50.0)),
         Param("I", NA, 0.0, 10.0, 0.05), 3.0, dt=0.05, duration=500.0, onset=50.0,
         v_label="V (mV)", v_lim=(-75.0, -25.0)),
     "AdExIF": NeuronModel(
         "AdExIF - adaptive exponential IF", models.AdExIF,
         (Param("a", "a (uS)", 0.0, 0.1, 0.001), Param("b", "b (nA)", 0.0, 0.5, 0.0005),
          Param("tau_w", "tau_w (ms)", 1.0, 500.0, 1.0), _mv("V_reset", -75.0, -40.0, 0.1)),
-        Param("I", NA, 0.0, 3.0, 0.01), 1.0, dt=0.05, duration=500.0, onset=50.0,
+        Param("I", NA, 0.0, 4.0, 0.01), 1.0, dt=0.05, duration=500.0, onset=50.0,
         v_label="V (mV)", v_lim=(-80.0, 25.0), second="w", second_label="w (nA)"),
     "Izhikevich": NeuronModel(
         "Izhikevich - simple model (2003)", models.Izhikevich,
         (Param("a", "a (1/ms)", 0.005, 0.15, 0.005), Param("b", "b", 0.1, 0.3, 0.005),
          _mv("c", -75.0, -40.0), Param("d", "d", 0.0, 10.0, 0.05)),
-        Param("I", "I (mV/ms)", 0.0, 30.0, 0.1), 10.0, dt=0.1, duration=500.0, onset=50.0,
+        Param("I", "I (mV/ms)", 0.0, 40.0, 0.1), 10.0, dt=0.1, duration=500.0, onset=50.0,
         v_label="V (mV)", v_lim=(-90.0, 40.0), second="u", second_label="u (mV/ms)",
         presets=models.CELL_TYPES),
     "HH": NeuronModel(
@@ -161,7 +167,7 @@ MODELS = {
         (Param("g_Ca", f"g_Ca {MS_CM2}", 3.0, 6.0, 0.05),
          Param("g_K", f"g_K {MS_CM2}", 4.0, 12.0, 0.1),
          Param("phi", "phi (1/ms)", 0.01, 0.1, 0.001), _mv("V3", -10.0, 20.0, 0.1),
-         _mv("V4", 10.0, 40.0, 0.1)),
+         _mv("V4", 10.0, 50.0, 0.1)),
         Param("I", UA_CM2, 0.0, 200.0, 0.5), 100.0, dt=0.05, duration=1000.0, onset=100.0,
         v_label="V (mV)", v_lim=(-80.0, 50.0), second="W", second_label="W (K+ gate)"),
     "HindmarshRose": NeuronModel(
@@ -255,7 +261,9 @@ class NeuronExplorer(widgets.VBox):
 
     Controls: ``model_menu``, ``preset_menu`` (Izhikevich's cell classes; hidden
     for other models), ``sliders`` (parameter name -> FloatSlider), ``I_slider``
-    (the step's amplitude) and ``onset_slider``.  Results of the last redraw:
+    (the step's amplitude) and ``onset_slider``; a slider holds the grid point
+    nearest to what it is given, as the browser computes it (``GridSlider``), so
+    that the browser never sends back another value.  Results of the last redraw:
     ``firing`` (a ``Firing``: spike times, count, rate, pattern), ``values``
     (the parameters used), ``trace`` (``{'t', 'V', second, 'I'}``), the
     ``figure`` with ``V_line``, ``second_line``, ``input_line``,
@@ -283,10 +291,9 @@ class NeuronExplorer(widgets.VBox):
             description="model", layout=widgets.Layout(width="330px"))
         self.preset_menu = widgets.Dropdown(description="cell type",
                                             layout=widgets.Layout(width="330px"))
-        self.I_slider = widgets.FloatSlider(continuous_update=True,
-                                            layout=widgets.Layout(width="330px"))
-        self.onset_slider = widgets.FloatSlider(description="onset (ms)", continuous_update=True,
-                                                layout=widgets.Layout(width="330px"))
+        self.I_slider = GridSlider(continuous_update=True, layout=widgets.Layout(width="330px"))
+        self.onset_slider = GridSlider(description="onset (ms)", continuous_update=True,
+                                       layout=widgets.Layout(width="330px"))
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self._param_box = widgets.VBox()
         self.status = widgets.HTML()
@@ -422,12 +429,12 @@ class NeuronExplorer(widgets.VBox):
                 if not p.min <= value <= p.max:
                     raise ValueError(f"{p.name} = {value} is outside its slider's range "
                                      f"[{p.min}, {p.max}] ({p.label})")
-                s = widgets.FloatSlider(value=value, min=p.min, max=p.max, step=p.step,
-                                        description=p.label,
-                                        readout_format=f".{_decimals(p.step)}f",
-                                        continuous_update=False,   # a new value rebuilds
-                                        style={"description_width": "110px"},
-                                        layout=widgets.Layout(width="360px"))
+                s = GridSlider(value=value, min=p.min, max=p.max, step=p.step,
+                               description=p.label,
+                               readout_format=f".{_decimals(p.step)}f",
+                               continuous_update=False,   # a new value rebuilds
+                               style={"description_width": "110px"},
+                               layout=widgets.Layout(width="360px"))
                 s.observe(self._on_parameter, names="value")
                 self.sliders[p.name] = s
             self._param_box.children = list(self.sliders.values())
@@ -439,13 +446,16 @@ class NeuronExplorer(widgets.VBox):
                 if not lo <= value <= hi:
                     raise ValueError(f"{name} = {value} is outside its slider's range "
                                      f"[{lo}, {hi}]")
+            # one message per slider: the browser never sees the widened range
             s = self.I_slider
-            s.min, s.max = -1e9, 1e9    # widen first, so that no old bound clips the value
-            s.min, s.max, s.step, s.value = c.min, c.max, c.step, amp
-            s.description, s.readout_format = c.label, f".{_decimals(c.step)}f"
+            with s.hold_sync():
+                s.min, s.max = -1e9, 1e9    # widen first, so that no old bound clips the value
+                s.min, s.max, s.step, s.value = c.min, c.max, c.step, amp
+                s.description, s.readout_format = c.label, f".{_decimals(c.step)}f"
             s = self.onset_slider
-            s.min, s.max = -1e9, 1e9
-            s.min, s.max, s.step, s.value = 0.0, spec.duration / 2, spec.dt * 10, start
+            with s.hold_sync():
+                s.min, s.max = -1e9, 1e9
+                s.min, s.max, s.step, s.value = 0.0, spec.duration / 2, spec.dt * 10, start
             self.preset_menu.options = [CUSTOM] + list(spec.presets)
             self.preset_menu.layout.display = None if spec.presets else "none"
         finally:

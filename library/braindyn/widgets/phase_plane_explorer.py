@@ -69,6 +69,7 @@ from ..analysis.stability import (CENTER, DEGENERATE, SADDLE, SADDLE_NODE, STABL
                                   UNSTABLE_NODE)
 from ..integrators.signature import read_signature
 from .figure_view import FigureView
+from .slider_grid import GridSlider
 
 GRID_POINTS = 151      # per axis, for nullclines and fixed points: smooth curves, ~10 ms
 ARROWS = 19            # arrows per axis of the vector field
@@ -103,7 +104,7 @@ def fitzhugh_nagumo(V, w, t, I, a=0.7, b=0.8, tau=12.5):
     return dV, dw
 
 
-def morris_lecar(V, w, t, I, gCa=4.0, V3=12.0, V4=17.4, phi=1 / 15, C=20.0, gK=8.0, gL=2.0,
+def morris_lecar(V, w, t, I, gCa=4.0, V3=12.0, V4=17.4, phi=0.067, C=20.0, gK=8.0, gL=2.0,
                  VCa=120.0, VK=-84.0, VL=-60.0, V1=-1.2, V2=18.0):
     """Morris-Lecar: dV/dt (mV/ms), dw/dt (1/ms); defaults: Rinzel & Ermentrout's class I."""
     m_inf = 0.5 * (1 + bm.tanh((V - V1) / V2))     # calcium activation, instantaneous
@@ -124,26 +125,32 @@ class ExplorerModel:
     title: str
     f: Callable
     window: dict                 # {variable: (min, max)}
-    params: dict                 # {parameter: (min, max, step, value)}
+    params: dict                 # {parameter: (min, max, step, value)}, see below
     initial: tuple
     duration: float
     dt: float
     units: dict = field(default_factory=dict)   # variable or "t" -> unit
 
 
+# Each slider's range holds its default (and lesson 9's class II values) as a
+# grid point that the browser reproduces exactly (slider_grid.py): b from 0 rather
+# than 0.1 (0.8 would come back as 0.7999999999999998), I of Morris-Lecar up to 160
+# rather than 150 (80.0), V3 up to 20 rather than 15 (2.0), w's window up to 0.9
+# rather than 0.8 (the start w = 0.0), and phi = 0.067, Rinzel & Ermentrout's
+# value, rather than 1/15, which no slider of decimal steps holds.
 MODELS = {
     "fhn": ExplorerModel(
         title="FitzHugh-Nagumo", f=fitzhugh_nagumo,
         window={"V": (-2.5, 2.5), "w": (-1.0, 3.0)},
         params={"I": (0.0, 2.0, 0.01, 0.0), "a": (0.0, 1.5, 0.01, 0.7),
-                "b": (0.1, 2.0, 0.01, 0.8), "tau": (1.0, 30.0, 0.5, 12.5)},
+                "b": (0.0, 2.0, 0.01, 0.8), "tau": (1.0, 30.0, 0.5, 12.5)},
         initial=(-2.0, -0.5), duration=200.0, dt=0.1),
     "morris_lecar": ExplorerModel(
         title="Morris-Lecar", f=morris_lecar,
-        window={"V": (-80.0, 50.0), "w": (-0.1, 0.8)},
-        params={"I": (0.0, 150.0, 0.5, 30.0), "gCa": (3.0, 5.0, 0.05, 4.0),
-                "V3": (0.0, 15.0, 0.1, 12.0), "V4": (10.0, 35.0, 0.1, 17.4),
-                "phi": (0.02, 0.1, 0.001, 1 / 15)},
+        window={"V": (-80.0, 50.0), "w": (-0.1, 0.9)},
+        params={"I": (0.0, 160.0, 0.5, 30.0), "gCa": (3.0, 5.0, 0.05, 4.0),
+                "V3": (0.0, 20.0, 0.1, 12.0), "V4": (10.0, 35.0, 0.1, 17.4),
+                "phi": (0.02, 0.1, 0.001, 0.067)},
         initial=(-10.0, 0.0), duration=500.0, dt=0.1,
         units={"V": "mV", "t": "ms"}),
 }
@@ -205,7 +212,9 @@ class PhasePlaneExplorer(widgets.VBox):
     """The explorer's widget.
 
     Controls: ``sliders`` (parameter name -> FloatSlider), ``x0_slider`` and
-    ``y0_slider`` (start of the trajectory).  Results of the last redraw:
+    ``y0_slider`` (start of the trajectory); each holds the grid point nearest
+    to what it is given, computed as the browser computes it (``GridSlider``),
+    so that the browser never sends back another value.  Results of the last redraw:
     ``fixed_points`` (list of ``FixedPoint``), ``values`` (all parameter
     values used), ``trajectory`` (``{'t': ..., x: ..., y: ...}``),
     ``oscillating`` and ``period``, the ``figure`` with ``nullcline_lines``
@@ -253,17 +262,17 @@ class PhasePlaneExplorer(widgets.VBox):
                 self._fixed_values[name] = s
                 continue
             lo, hi, step, value = s
-            self.sliders[name] = widgets.FloatSlider(
+            self.sliders[name] = GridSlider(
                 value=value, min=lo, max=hi, step=step, description=name,
                 readout_format=f".{_decimals(step)}f", continuous_update=True,
                 layout=widgets.Layout(width="330px"))
         (xlo, xhi), (ylo, yhi) = self.window[self.x], self.window[self.y]
         x0, y0 = spec.initial
-        self.x0_slider = widgets.FloatSlider(
+        self.x0_slider = GridSlider(
             value=x0, min=xlo, max=xhi, step=_nice_step(xhi - xlo),
             description=f"start {self.x}", readout_format=f".{_decimals(_nice_step(xhi - xlo))}f",
             continuous_update=True, layout=widgets.Layout(width="330px"))
-        self.y0_slider = widgets.FloatSlider(
+        self.y0_slider = GridSlider(
             value=y0, min=ylo, max=yhi, step=_nice_step(yhi - ylo),
             description=f"start {self.y}", readout_format=f".{_decimals(_nice_step(yhi - ylo))}f",
             continuous_update=True, layout=widgets.Layout(width="330px"))
@@ -405,7 +414,8 @@ class PhasePlaneExplorer(widgets.VBox):
             self._update(analysis=False, full=False)
 
     def set_values(self, **values: float) -> None:
-        """Set several sliders (parameters, or ``x0``/``y0`` for the start) with one redraw."""
+        """Set several sliders (parameters, or ``x0``/``y0`` for the start) with one redraw;
+        each takes the grid point of its slider nearest to the value (as a drag would)."""
         unknown = [n for n in values if n not in self.sliders and n not in ("x0", "y0")]
         if unknown:
             raise ValueError(f"no slider named {unknown}; the sliders are "
