@@ -203,10 +203,18 @@ def test_hh_lab_shows_the_classic_lessons_at_dt_0_2(hh_lab):
 
 
 @pytest.mark.slow
-def test_hh_lab_redraws_fast_after_the_first_compile(hh_lab):
-    times = []
-    for dt in [0.0101, 0.0099, 0.0102, 0.0098, 0.0103, 0.01]:
-        hh_lab.dt_slider.value = dt
-        times.append(hh_lab.last_update_seconds)
-    # the benchmark (benchmarks/bench_widgets.py) measures ~50 ms; leave room for slow CI
-    assert np.median(times) < 0.5, f"redraw took {np.median(times) * 1e3:.0f} ms"
+def test_hh_lab_moves_dt_without_compiling_or_redrawing_the_axes(hh_lab):
+    """What keeps a dt move fast, counted rather than timed (the time is measured by
+    benchmarks/bench_widgets.py): after the first display nothing is compiled (Numba's
+    compile events), and only the curves are drawn again (the axes' bitmap is kept)."""
+    from numba.core import event
+
+    hh_lab.dt_slider.value = 0.01
+    background = hh_lab.view._background
+    with event.install_recorder("numba:compile") as compiles:
+        for dt in [0.012, 0.008, 0.015, 0.006, 0.01]:
+            hh_lab.dt_slider.value = dt
+            assert hh_lab.error is None
+            assert {run.dt for run in hh_lab.runs.values()} == {dt}
+    assert compiles.buffer == [], f"a dt change compiled {len(compiles.buffer) // 2} function(s)"
+    assert hh_lab.view._background is background, "a dt change redrew the axes"

@@ -78,8 +78,10 @@ def test_lif_parameter_change_rebuilds_and_follows_the_closed_form(lif):
     before = COMPILATIONS["numba"]
     lif.set_values(tau=15.0, t_ref=5.0)
     assert lif.error is None, lif.error
-    assert lif.last_compiled and COMPILATIONS["numba"] == before + 1, \
-        "a parameter is a constant of the compiled code: a new value rebuilds once"
+    # a parameter change rebuilds the program at most once (the compiled runtime may
+    # also take parameters as arguments and rebuild nothing)
+    assert COMPILATIONS["numba"] - before <= 1 and \
+        lif.last_compiled == (COMPILATIONS["numba"] > before)
     T = lif_interval(4.0, tau=15.0, t_ref=5.0)
     assert T - 1e-9 <= 1000.0 / lif.firing.rate < T + MODELS["LIF"].dt + 1e-9
 
