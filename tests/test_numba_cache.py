@@ -75,7 +75,7 @@ def test_a_changed_module_constant_takes_effect_without_compiling():
 
 
 def test_cache_can_be_turned_off(tmp_path, monkeypatch):
-    from braindyn.simulation import numba_cache
+    from braindyn.math import numba_cache
     monkeypatch.setenv("BRAINDYN_CACHE", "off")
     assert numba_cache.cache_root() is None
     monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))

@@ -9,7 +9,7 @@ from .integrators import integrate, odeint, sdeint
 from .simulation import (CompileError, DynamicalSystem, Network, NeuGroup, SimulationError,
                          TwoEndConn, connect)
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = ["math", "integrators", "analysis", "visualize", "odeint", "sdeint", "integrate", "DynamicalSystem",
            "NeuGroup", "TwoEndConn", "Network", "connect", "CompileError", "SimulationError"]

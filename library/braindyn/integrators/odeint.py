@@ -125,7 +125,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
     mode: 'python' (plain Python on NumPy), 'jax' (traceable by JAX) or
     'numba' (compiled by Numba).  Returns the function and its source text.
     cache_dir (Numba only): write the sources there so Numba caches the
-    machine code on disk (see simulation/numba_cache.py), as files named
+    machine code on disk (see math/numba_cache.py), as files named
     ``<file_prefix>_<function>.py`` (file_prefix defaults to the method's name).
     """
     base = name or (sde_method if sde_method else info.name)
@@ -161,6 +161,8 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
 
     if mode == "numba":
         from ..math.compile import njit
+        from . import numba_overloads
+        numba_overloads.register()
         ns["f"] = njit(f)
         if g is not None:
             ns["g"] = njit(g)
@@ -172,7 +174,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
             if cache_dir is None:
                 fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"))
             else:
-                from ..simulation import numba_cache
+                from ..math import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
                 fn = njit(_exec(src, nm, ns, str(path)), cache=True)
@@ -260,6 +262,10 @@ class Integrator:
                                 f"model that owns it (model.run(jit=True)), not the method")
             self._built[mode] = self.build(mode)
         return self._built[mode][0]
+
+    def __numba_compiled__(self) -> Callable:
+        """The compiled step, for Numba code that names this integral (bm.jit)."""
+        return self.compiled("numba")
 
     def trial_step(self) -> Callable:
         """The embedded pair's trial step ``(vars, t, dt, tol, params) -> (*new, ratio)``

@@ -24,14 +24,11 @@ def _unwrap_args(args):
 def numba_ready(func: Callable) -> Callable:
     """A copy of ``func`` whose globals and closure name compiled integrals
     (and compiled ``bm.jit`` functions) instead of Python objects, for Numba."""
-    from ..integrators.odeint import Integrator  # late: integrators import math
-
     def convert(value):
-        if isinstance(value, Integrator):
-            return value.compiled("numba")
-        if isinstance(value, JitFunction):
-            return value._compile_numba()
-        return value
+        # an odeint integral (or a bm.jit function) knows its own compiled form; asking
+        # it keeps this module free of imports from the layers above
+        hook = getattr(type(value), "__numba_compiled__", None)
+        return hook(value) if hook is not None else value
 
     names = set(func.__code__.co_names)
     new_globals = None
@@ -74,6 +71,9 @@ class JitFunction:
         self.func = func
         self.options = options
         self._compiled: dict[str, Any] = {}
+
+    def __numba_compiled__(self):
+        return self._compile_numba()
 
     def _compile_numba(self):
         if "numpy" not in self._compiled:

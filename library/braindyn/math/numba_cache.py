@@ -22,7 +22,8 @@ import numpy as np
 # Part of every digest: bump it when the layout of the generated files changes, so
 # that no entry written by an older layout is loaded (2: each integral's step in a
 # file of its own; layout 1 could hand one group another's step).
-CACHE_LAYOUT = 3   # 3: each program's code in a module of its own (module_name)
+CACHE_LAYOUT = 4   # 3: each program's code in a module of its own (module_name);
+# 4: parameters are arguments (runtime v2), and this module moved to braindyn.math
 
 
 def digest(value) -> str:
@@ -53,7 +54,7 @@ def program_dir(sources, constants: dict, helper_sources, structure) -> pathlib.
         return None
     import numba
 
-    from .. import __version__
+    from .._version import __version__
     h = hashlib.sha256()
     for part in (str(CACHE_LAYOUT), platform.python_version(), np.__version__,
                  numba.__version__, __version__, repr(structure)):

@@ -126,25 +126,3 @@ def register() -> None:
         if len(shape) == 0:
             return lambda *shape: np.random.random()
         return lambda *shape: np.random.random(shape)
-
-    from ..integrators import exponential, sde
-
-    @overload(exponential.phi1_numba)
-    def _phi1(z):
-        if isinstance(z, types.Float):
-            def scalar(z):
-                return 1.0 if z == 0.0 else math.expm1(z) / z
-            return scalar
-
-        def array(z):
-            out = np.empty_like(z)
-            for i, x in np.ndenumerate(z):
-                out[i] = 1.0 if x == 0.0 else math.expm1(x) / x
-            return out
-        return array
-
-    @overload(sde.noise_numpy)
-    def _noise(x):
-        if isinstance(x, types.Array):
-            return lambda x: np.random.standard_normal(x.shape)
-        return lambda x: np.random.standard_normal()

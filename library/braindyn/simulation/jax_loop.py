@@ -34,7 +34,7 @@ import types
 import numpy as np
 
 from ..math.variable import Variable
-from . import numba_cache
+from ..math import numba_cache
 from .errors import CompileError, nan_error, source_line, students_frame
 from .state import apply_input, check_still_variables, state_variables
 

@@ -24,7 +24,8 @@ import re
 
 import numpy as np
 
-from . import numba_cache, state
+from ..math import numba_cache
+from . import state
 from .errors import CompileError, nan_error, source_line
 from .numba_translate import Translator
 

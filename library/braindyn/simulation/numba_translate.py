@@ -37,7 +37,8 @@ import numpy as np
 
 from ..integrators.odeint import BoundIntegral, Integrator
 from ..math.variable import Variable
-from . import numba_cache, scalarize, state
+from ..math import numba_cache
+from . import scalarize, state
 from .base import DynamicalSystem, Network
 from .errors import CompileError
 

@@ -8,7 +8,7 @@
    dt as soon as a Variable holds NaN or inf.
    * ``jit=False``: a Python loop over the model's own ``update`` (debuggable);
    * ``jit=True`` on NumPy: the loop and the update methods translated to
-     Numba code (``numba_codegen.py``, printed by ``model.show_code()``);
+     Numba code (``numba_translate.py``, ``numba_program.py``; ``model.show_code()``);
    * ``jit=True`` on JAX: the update methods traced into a ``jax.lax.scan``
      over the Variables (``jax_loop.py``).
 3. Put the records into ``mon`` of each system.
