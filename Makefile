@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site slides binder-check clean
+.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site slides assets node binder-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,13 +70,31 @@ strip: $(STAMP)
 check-notebooks: $(STAMP)
 	$(BIN)/python tools/strip_notebooks.py --check
 
-# The course site: syllabus, instructor guide and every lesson, executed -> _build/html
+# The course site: syllabus, instructor guide and every lesson, executed -> _build/html.
+# It works offline (from file:// too): MathJax, the widget manager and Font Awesome (for
+# matplotlib's animations) are copied beside it.
 site: $(STAMP) slides
 	$(BIN)/python course/build_site.py
 
-# The lecture slides (course/slides/*.ipynb), executed -> _build/slides/*.slides.html
-slides: $(STAMP)
+# The lecture slides (course/slides/*.ipynb), executed -> _build/slides/*.slides.html,
+# with reveal.js, MathJax, require.js and jQuery copied into _build/slides/assets/
+slides: $(STAMP) assets
 	$(BIN)/python course/build_slides.py
+
+# What the site and slides load instead of CDNs: pinned npm packages (MathJax, reveal.js
+# and its fonts, the Jupyter widget manager, Font Awesome, require.js, jQuery), fetched with `npm pack`
+# and checked against their sha512 into _build/npm (course/offline_assets.py). The builds
+# fetch them too when missing; this target also installs npm where it is missing.
+assets: $(STAMP) node
+	$(BIN)/python course/offline_assets.py
+
+# Debian's Node.js and npm, where npm is missing (only `npm pack` is used: no npm install,
+# no node_modules)
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; fi; }
 
 # What Binder / JupyterHub (repo2docker) would build, without Docker: the generated
 # Dockerfile must use Python 3.11 from environment.yml and run ./start at server start.
