@@ -1,23 +1,28 @@
 """The lecture slides (course/slides/*.ipynb -> _build/slides/*.slides.html).
 
 The fast tests read the decks' metadata; the slow one builds the decks with
-course/build_slides.py into a temporary folder and checks the HTML against
+course/build_slides.py into a temporary folder (once per session, shared with
+tests/test_course_offline.py: see course_build.py) and checks the HTML against
 counts taken independently from the notebooks: one top-level reveal.js
 <section> per "slide" cell, one nested <section> per slide and subslide, one
-embedded PNG per cell tagged "figure", no traceback, and sources untouched.
+embedded PNG per cell tagged "figure", no traceback, sources untouched, and
+every script and style sheet loaded from the local assets/ folder.
 """
 from __future__ import annotations
 
-import hashlib
 import pathlib
-import subprocess
-import sys
+import re
 from html.parser import HTMLParser
 
 import nbformat
 import pytest
 
+import course_build
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+# what a page would load from another host: CSS url(...)/@import, a module import, require([...])
+REMOTE_LOAD = re.compile(r"""url\(\s*["']?(?:https?:)?//[^)]*|import\s[^;]*?["'](?:https?:)?//[^"']*|"""
+                         r"""require\([^)]*["'](?:https?:)?//[^"']*""")
 DECKS = sorted((ROOT / "course" / "slides").glob("*.ipynb"))
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 # (fewest, most) visible slides of each deck, from the size of the lecture it follows
@@ -43,20 +48,27 @@ def expected_sections(nb) -> tuple[int, int]:
 
 
 class SectionCounter(HTMLParser):
-    """Counts <section> elements by nesting depth and <img> with PNG data."""
+    """Counts <section> elements by nesting depth and <img> with PNG data; collects the
+    addresses of scripts and style sheets."""
 
     def __init__(self):
         super().__init__()
         self.depth = 0
         self.by_depth: dict[int, int] = {}
         self.png_images = 0
+        self.loads: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
         if tag == "section":
             self.depth += 1
             self.by_depth[self.depth] = self.by_depth.get(self.depth, 0) + 1
-        elif tag == "img" and dict(attrs).get("src", "").startswith("data:image/png;base64,"):
+        elif tag == "img" and attrs.get("src", "").startswith("data:image/png;base64,"):
             self.png_images += 1
+        elif tag == "script" and attrs.get("src"):
+            self.loads.append(attrs["src"])
+        elif tag == "link" and attrs.get("rel") == "stylesheet":
+            self.loads.append(attrs["href"])
 
     def handle_endtag(self, tag):
         if tag == "section":
@@ -96,25 +108,30 @@ def test_deck_is_stored_stripped(deck):
                        f"python tools/strip_notebooks.py {deck.relative_to(ROOT)}")
 
 
-def sha256(path: pathlib.Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.mark.slow
-def test_build_slides(tmp_path):
-    before = {d: sha256(d) for d in DECKS}
-    proc = subprocess.run([sys.executable, str(ROOT / "course" / "build_slides.py"),
-                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, f"build_slides.py failed:\n{proc.stdout}\n{proc.stderr}"
-    assert {d: sha256(d) for d in DECKS} == before, "building the slides changed a source deck"
+def test_build_slides():
+    build = course_build.slides()
+    build.check("course/build_slides.py")
+    assert build.sources_after == build.sources_before, "building the slides changed a source deck"
+    out = build.out
 
-    built = sorted(p.name for p in tmp_path.iterdir())
-    assert built == sorted(f"{d.stem}.slides.html" for d in DECKS), f"built {built}"
+    built = sorted(p.name for p in out.iterdir())
+    assert built == sorted([f"{d.stem}.slides.html" for d in DECKS] + ["assets"]), f"built {built}"
     for deck in DECKS:
         nb = nbformat.read(deck, as_version=4)
-        html = (tmp_path / f"{deck.stem}.slides.html").read_text(encoding="utf-8")
+        html = (out / f"{deck.stem}.slides.html").read_text(encoding="utf-8")
         counter = SectionCounter()
         counter.feed(html)
+        # offline: reveal.js, MathJax, require.js, jQuery from the copies beside the slides
+        assert counter.loads, f"{deck.name}: no script or style sheet"
+        for url in counter.loads:
+            assert url.startswith("assets/") and (out / url).is_file(), (
+                f"{deck.name} loads {url}, not a file in {out}/assets")
+            if url.endswith(".css"):        # reveal.js's themes import web fonts
+                remote = REMOTE_LOAD.findall((out / url).read_text(encoding="utf-8"))
+                assert not remote, f"{url} loads from another host: {remote}"
+        remote = REMOTE_LOAD.findall(html)
+        assert not remote, f"{deck.name} loads from another host: {remote}"
         slides, inner = expected_sections(nb)
         assert counter.depth == 0, f"{deck.name}: unbalanced <section> tags"
         assert counter.by_depth.get(1, 0) == slides and counter.by_depth.get(2, 0) == inner, (
