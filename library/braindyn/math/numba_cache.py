@@ -22,8 +22,9 @@ import numpy as np
 # Part of every digest: bump it when the layout of the generated files changes, so
 # that no entry written by an older layout is loaded (2: each integral's step in a
 # file of its own; layout 1 could hand one group another's step).
-CACHE_LAYOUT = 4   # 3: each program's code in a module of its own (module_name);
-# 4: parameters are arguments (runtime v2), and this module moved to braindyn.math
+CACHE_LAYOUT = 5   # 3: each program's code in a module of its own (module_name);
+# 4: parameters are arguments (runtime v2), and this module moved to braindyn.math;
+# 5: a helper function is compiled again when a module value it reads changed
 
 
 def digest(value) -> str:

@@ -147,6 +147,16 @@ class Variable:
             # v[:] = x on JAX: a broadcast, not a scatter (one kernel instead of several)
             import jax.numpy as jnp
             self._value = jnp.broadcast_to(jnp.asarray(new, dtype=self.dtype), self.shape)
+        elif getattr(index, "dtype", None) == bool and np.shape(index) == self.shape:
+            # v[mask] = x on JAX: where(mask, x, v) gives NumPy's result and, unlike
+            # .at[mask], works on masks computed during the run (a traced mask)
+            import jax.numpy as jnp
+            if np.ndim(new) != 0:
+                raise IndexError(
+                    "v[mask] = values with an array of values needs a mask known in "
+                    "advance on the JAX backend; write v.value = bm.where(mask, new_values, "
+                    "v) with new_values shaped like v")
+            self._value = jnp.where(index, jnp.asarray(new, dtype=self.dtype), self._value)
         else:
             self._value = self._value.at[index].set(new)
 

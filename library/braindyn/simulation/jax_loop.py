@@ -25,9 +25,11 @@ compiled function, so changing them never recompiles.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import os
+import random as _pyrandom
 import sys
 import types
 
@@ -50,19 +52,58 @@ def _key_variable():
     return random.DEFAULT_KEY
 
 
+def _is_jax_array(value) -> bool:
+    return type(value).__module__.startswith(("jax", "jaxlib")) and hasattr(value, "dtype")
+
+
 def _traced(value) -> bool:
-    """A float number or float array: a parameter passed as a traced value."""
+    """A float number, float array or tuple of floats: a parameter passed as a traced
+    value."""
     if isinstance(value, (bool, np.bool_)):
         return False
     if isinstance(value, (float, complex, np.floating, np.complexfloating)):
         return True
-    return isinstance(value, np.ndarray) and value.dtype.kind in "fc"
+    if isinstance(value, tuple):
+        return bool(value) and all(_traced(v) and not isinstance(v, tuple) for v in value)
+    return (isinstance(value, np.ndarray) or _is_jax_array(value)) and \
+        np.dtype(value.dtype).kind in "fc"
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Leaf:
+    """One traced parameter: ``owner.attr`` (an instance attribute), a class attribute
+    read through the instance (swapped in as an instance attribute while tracing), or
+    a module-level name (``owner`` is the module's globals)."""
+    owner: object
+    attr: str
+    where: str = "attr"          # 'attr' | 'class' | 'global'
+
+    def get(self):
+        return self.owner[self.attr] if self.where == "global" else getattr(self.owner, self.attr)
+
+    def put(self, value, like) -> None:
+        if isinstance(like, tuple):
+            value = tuple(value[i] for i in range(len(like)))
+        if self.where == "global":
+            self.owner[self.attr] = value
+        else:
+            setattr(self.owner, self.attr, value)
+
+    def restore(self, old) -> None:
+        if self.where == "class":
+            vars(self.owner).pop(self.attr, None)
+        else:
+            self.put(old, None)
+
+    @property
+    def key(self):
+        return (id(self.owner), self.attr)
 
 
 def parameters(root, static=frozenset()) -> tuple[list, str]:
-    """The traced parameters [(object, attribute, value)] of every system, and a
-    digest of everything else the trace depends on (the structure).  ``static``:
-    (id(object), attribute) of floats that Python itself tests (see run)."""
+    """The traced parameters (Leaf list) of every system, and a digest of everything
+    else the trace depends on (the structure).  ``static``: (id(owner), attribute) of
+    floats that Python itself tests (see run)."""
     from ..integrators.odeint import Integrator
     from .base import DynamicalSystem
     traced, h, seen = [], hashlib.sha1(), set()
@@ -78,10 +119,11 @@ def parameters(root, static=frozenset()) -> tuple[list, str]:
                 continue
             h.update(f"{path}.{attr}:{type(value).__qualname__}:".encode())
             if _traced(value) and (id(obj), attr) not in static:
-                traced.append((obj, attr, value))
-                h.update(str(np.shape(value)).encode() + str(np.result_type(value)).encode())
-            elif isinstance(value, np.ndarray):
-                h.update(numba_cache.digest(value).encode())
+                traced.append(Leaf(obj, attr))
+                dtype = value.dtype if hasattr(value, "dtype") else np.result_type(*np.atleast_1d(value))
+                h.update(str(np.shape(value)).encode() + str(dtype).encode())
+            elif isinstance(value, np.ndarray) or _is_jax_array(value):
+                h.update(numba_cache.digest(np.asarray(value)).encode())
             elif isinstance(value, (int, float, complex, str, bytes, tuple, type(None),
                                     np.generic)):
                 h.update(repr(value).encode())
@@ -100,22 +142,37 @@ def parameters(root, static=frozenset()) -> tuple[list, str]:
     for node in root.nodes():
         visit(node, node.name, 0)
         # numbers defined on the class (``V_th = -50.0`` in the class body)
+        done = set(vars(node))
         for cls in type(node).__mro__:
             for attr, value in vars(cls).items():
-                if not attr.startswith("__") and isinstance(value, (int, float, np.generic)):
+                if attr.startswith("__") or attr in done or \
+                        not isinstance(value, (int, float, np.generic)):
+                    continue
+                done.add(attr)
+                if _traced(value) and (id(node), attr) not in static:
+                    traced.append(Leaf(node, attr, "class"))
+                else:
                     h.update(f"{cls.__qualname__}.{attr}={value!r}".encode())
     return traced, h.hexdigest()
 
 
-class _GlobalsSeen:
-    """Module-level values read by the Python functions that run while tracing
-    (sys.setprofile): JAX bakes them into the trace, so a change traces again."""
+# Python-side random numbers: drawn once while tracing, then the same at every step.
+_PYTHON_RANDOM = (np.random.Generator, np.random.RandomState, _pyrandom.Random)
+
+
+class _Watch:
+    """What the Python functions running while tracing read and call (sys.setprofile):
+    the module-level values they read (JAX bakes those into the trace), and NumPy's
+    or Python's random generators (which would draw once, not at every step)."""
 
     _SKIP = (os.sep + "jax" + os.sep, os.sep + "jaxlib" + os.sep, os.sep + "numpy" + os.sep,
-             os.sep + "contextlib", os.sep + "functools", os.sep + "threading")
+             os.sep + "contextlib", os.sep + "functools", os.sep + "threading",
+             os.path.join("braindyn", "math") + os.sep)   # bm.random is made for tracing
 
-    def __init__(self):
-        self.found: dict = {}
+    def __init__(self, rng_attributes=frozenset()):
+        self.found: dict = {}       # (id(globals), name) -> (globals, name)
+        self.random_calls: list = []   # (file, line) of NumPy / Python random draws
+        self.rng_attributes = rng_attributes  # attributes holding a NumPy / Python generator
         self._codes: set = set()
 
     def __call__(self, frame, event, arg):
@@ -126,14 +183,53 @@ class _GlobalsSeen:
             return
         self._codes.add(code)
         g = frame.f_globals
+        names = set(code.co_names)
+        random_names = names & self.rng_attributes
+        for name in names:
+            value = g.get(name)
+            if (value is np and "random" in names) or value is _pyrandom or \
+                    isinstance(getattr(value, "__self__", None), _PYTHON_RANDOM):
+                random_names.add("random" if value is np else name)
+        if random_names:
+            self.random_calls.append(_usage_line(code, random_names))
         for name in code.co_names:
-            if name in g and not isinstance(g[name], bool) and \
-                    isinstance(g[name], (int, float, np.ndarray, np.generic)):
-                self.found[(id(g), name)] = (g, name, numba_cache.digest(g[name]))
+            value = g.get(name)
+            if isinstance(value, types.ModuleType):
+                # mymodel.GAIN: a value of another module, read through it
+                if any(value.__name__.startswith(m) for m in ("jax", "numpy", "braindyn.math")):
+                    continue
+                for attr in code.co_names:
+                    if _numeric(getattr(value, attr, None)):
+                        self.found[(id(vars(value)), attr)] = (vars(value), attr)
+            elif _numeric(value):
+                self.found[(id(g), name)] = (g, name)
+
+    def digests(self) -> dict:
+        return {k: numba_cache.digest(np.asarray(g[n]) if _is_jax_array(g[n]) else g[n])
+                for k, (g, n) in self.found.items() if n in g}
+
+
+def _usage_line(code, names) -> tuple:
+    """(file, line) of the first use of one of ``names`` in a function's code."""
+    import ast
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(code)))
+    except (OSError, TypeError, SyntaxError):
+        return code.co_filename, code.co_firstlineno
+    lines = [n.lineno for n in ast.walk(tree)
+             if (isinstance(n, ast.Attribute) and n.attr in names)
+             or (isinstance(n, ast.Name) and n.id in names)]
+    return code.co_filename, code.co_firstlineno + (min(lines) if lines else 1) - 1
+
+
+def _numeric(value) -> bool:
+    return not isinstance(value, bool) and \
+        isinstance(value, (int, float, np.ndarray, np.generic))
 
 
 class Program:
-    def __init__(self, root, in_specs, mon_specs, variables, every, traced):
+    def __init__(self, root, in_specs, mon_specs, variables, every, traced, static):
         import jax
         import jax.numpy as jnp
         from jax import lax
@@ -145,7 +241,7 @@ class Program:
         if all(v is not key_var for v in all_vars):
             all_vars = all_vars + [key_var]
         self.all_vars = all_vars
-        self.traced = [(obj, attr) for obj, attr, _ in traced]
+        self.traced = list(traced)
         float_ids = [i for i, (_, _, v) in enumerate(variables)
                      if np.dtype(v.dtype).kind in "fc"]
         # positions by identity: == on Variables compares values
@@ -155,35 +251,54 @@ class Program:
         in_vars = [vars(s.node)[s.attr] for s in in_specs]
         records = max(1, STEPS_PER_CHUNK // every)
         self.records, self.every = records, every
-        self.globals_seen = _GlobalsSeen()
         nodes = root.nodes()
+        self.rng_attributes = frozenset(
+            attr for n in nodes for attr, value in vars(n).items()
+            if isinstance(value, _PYTHON_RANDOM))
+        self.watch = _Watch(self.rng_attributes)
 
         def step(values, t, dt, step_inputs, params):
             saved = [v._value for v in all_vars]
-            saved_params = [vars(obj)[attr] for obj, attr in self.traced]
+            saved_params = [leaf.get() for leaf in self.traced]
             before = [dict(vars(n)) for n in nodes]
             try:
                 for var, value in zip(all_vars, values):
                     var._value = value
-                for (obj, attr), value in zip(self.traced, params):
-                    setattr(obj, attr, value)
+                for leaf, value, old in zip(self.traced, params, saved_params):
+                    leaf.put(value, old)
+                expected = {leaf.key: leaf.get() for leaf in self.traced}
                 for var, spec, value in zip(in_vars, in_specs, step_inputs):
                     apply_input(var, spec.op, value)
                 previous = sys.getprofile()
-                sys.setprofile(self.globals_seen)
+                sys.setprofile(self.watch)
                 try:
                     root.update(t, dt)
                 finally:
                     sys.setprofile(previous)
                 check_still_variables(root, variables)
-                _check_unchanged(nodes, before, self.traced, params)
+                _check_unchanged(nodes, before, expected)
+                _check_no_python_random(self.watch)
                 return tuple(jnp.asarray(v._value, dtype=old.dtype)
                              for v, old in zip(all_vars, values))
             finally:
                 for var, value in zip(all_vars, saved):
                     var._value = value
-                for (obj, attr), value in zip(self.traced, saved_params):
-                    setattr(obj, attr, value)
+                for leaf, value in zip(self.traced, saved_params):
+                    leaf.restore(value)
+
+        # Module-level floats the code reads are parameters too: one trace of a single
+        # step (no compilation) finds them, before the loop is traced.
+        example_inputs = [jnp.zeros(np.shape(s.value)[1:] if s.kind == "iter"
+                                    else np.shape(s.value), dtype=np.asarray(s.value).dtype)
+                          for s in in_specs]
+        start = tuple(jnp.asarray(v.value) for v in all_vars)
+        jax.make_jaxpr(lambda v, p: step(v, 0.0, 0.1, example_inputs, p))(
+            start, self.param_values())
+        for (_, name), (g, _) in self.watch.found.items():
+            if _traced(g[name]) and (id(g), name) not in static:
+                self.traced.append(Leaf(g, name, "global"))
+        self.watch = _Watch(self.rng_attributes)
+        self._seen: dict = {}    # the module-level values of the trace (set by _run)
 
         def chunk(values, i0, n_valid, t0, dt, fix_inputs, iter_inputs, params):
             def one_record(values, r):
@@ -210,30 +325,66 @@ class Program:
         self.source = _source(root)
 
     def stale(self) -> bool:
-        """A module-level value read while tracing has changed."""
-        return any(numba_cache.digest(g.get(name)) != d
-                   for g, name, d in self.globals_seen.found.values())
+        """A module-level value (not a traced float) read while tracing has changed."""
+        traced = {leaf.key for leaf in self.traced}
+        now = self.watch.digests()
+        return any(now.get(k) != d for k, d in self._seen.items() if k not in traced)
 
     def param_values(self) -> tuple:
         import jax.numpy as jnp
-        return tuple(jnp.asarray(vars(obj)[attr]) for obj, attr in self.traced)
+        return tuple(jnp.asarray(leaf.get()) for leaf in self.traced)
 
 
-def _check_unchanged(nodes, before, traced, params) -> None:
+def _check_unchanged(nodes, before, expected) -> None:
     """update must not change plain attributes (it runs once, to be traced)."""
-    expected = {(id(obj), attr): value for (obj, attr), value in zip(traced, params)}
     for node, old in zip(nodes, before):
         now = vars(node)
         for attr in set(now) | set(old):
             if attr in _OWN or isinstance(old.get(attr), Variable):
                 continue
-            want = expected.get((id(node), attr), old.get(attr))
+            want = expected.get((id(node), attr), old.get(attr, _MISSING))
             if now.get(attr, _MISSING) is not want:
+                if attr in old:          # leave the model as it was
+                    now[attr] = old[attr]
+                else:
+                    now.pop(attr, None)
                 raise CompileError(
-                    f"{type(node).__name__}.update changes self.{attr}, a plain value. "
-                    f"Compiled code runs update once to trace it, so the change would happen "
-                    f"once, not at every step: make it a bm.Variable (self.{attr} = "
-                    f"bm.Variable(...)) and update it in place, or run with jit=False")
+                    f"{type(node).__name__}.update changes self.{attr}, a plain value"
+                    f"{_assignment_line(type(node), attr)}. Compiled code runs update once "
+                    f"to trace it, so the change would happen once, not at every step: make "
+                    f"it a bm.Variable (self.{attr} = bm.Variable(...)) and update it in "
+                    f"place, or run with jit=False")
+
+
+def _assignment_line(cls, attr: str) -> str:
+    """' (file.py, line N: code)' of a method of cls that assigns self.<attr>."""
+    import ast
+    import textwrap
+    for klass in cls.__mro__:
+        for name, fn in vars(klass).items():
+            if not isinstance(fn, types.FunctionType) or name == "__init__":
+                continue
+            try:
+                tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+            except (OSError, TypeError, SyntaxError):
+                continue
+            for n in ast.walk(tree):
+                targets = n.targets if isinstance(n, ast.Assign) else \
+                    [n.target] if isinstance(n, ast.AugAssign) else []
+                if any(isinstance(t, ast.Attribute) and t.attr == attr for t in targets):
+                    line = fn.__code__.co_firstlineno + n.lineno - 1
+                    return f" ({source_line(fn.__code__.co_filename, line)})"
+    return ""
+
+
+def _check_no_python_random(watch) -> None:
+    if watch.random_calls:
+        where = source_line(*watch.random_calls[0])
+        raise CompileError(
+            f"update draws random numbers with NumPy or Python ({where}). On the JAX "
+            f"backend update runs once, to be traced, so they would be drawn once and "
+            f"reused at every step: draw them with bm.random (e.g. bm.random.normal("
+            f"size=self.num)), or run with jit=False")
 
 
 _MISSING = object()
@@ -291,7 +442,8 @@ def _names_on_line(where) -> set:
             continue
     else:
         return set()
-    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)} | \
+        {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
 def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
@@ -307,7 +459,8 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
                 jax.errors.TracerArrayConversionError) as err:
             root._runner_cache.clear()
             names = _names_on_line(students_frame(err.__traceback__))
-            more = {(id(o), a) for o, a, _ in parameters(root, static)[0] if a in names}
+            leaves = getattr(err, "_braindyn_leaves", None) or parameters(root, static)[0]
+            more = {leaf.key for leaf in leaves if leaf.attr in names} - static
             if not more:
                 raise _explain(err) from None
             static = static | more
@@ -325,11 +478,15 @@ def _run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress, static):
                else s.value.shape) for s in in_specs),
         tuple((id(s.node), s.attr, None if s.index is None else s.index.tobytes())
               for s in mon_specs),
-        every, tuple((id(o), a) for o, a, _ in traced), structure))
+        every, tuple(leaf.key for leaf in traced), structure))
     cache = root._runner_cache
     if key not in cache or cache[key].stale():
         cache.clear()
-        cache[key] = Program(root, in_specs, mon_specs, variables, every, traced)
+        try:
+            cache[key] = Program(root, in_specs, mon_specs, variables, every, traced, static)
+        except Exception as err:
+            err._braindyn_leaves = traced
+            raise
         root._count_compilation("jax")
     prog = cache[key]
     root._last_source = prog.source
@@ -355,6 +512,8 @@ def _run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress, static):
         try:
             new_values, (mons, finite) = prog.chunk(values, done, n_valid, t0, dt, fix_inputs,
                                                     tuple(iter_inputs), params)
+            if not prog._seen:
+                prog._seen = prog.watch.digests()
         except CompileError:
             cache.clear()
             raise

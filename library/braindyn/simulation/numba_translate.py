@@ -236,7 +236,13 @@ class Translator:
         name = f"{node.name}_{label}"
         used: list[str] = []
         rewriter = _SelfRewriter(self, node, func, first, where, used)
-        body = _IntegerPowers().visit(rewriter.visit(fdef))
+        try:
+            body = _IntegerPowers().visit(rewriter.visit(fdef))
+        except CompileError as err:
+            if rewriter.statement is None or "line " in str(err):
+                raise
+            raise CompileError(f"{err}\n  at{_student_line(func, rewriter.statement)[1:-1]}") \
+                from None
         body.name = name
         if derivative:
             body.args.args = body.args.args + [ast.arg(arg=v) for v in used]
@@ -410,10 +416,28 @@ def _has_numba_overload(fn) -> bool:
     return any(f is fn for f, _ in builtin_registry.globals)
 
 
+def _frozen_digest(fn, seen=None) -> tuple:
+    """The module-level values ``fn`` (and the plain functions it calls) read: Numba
+    freezes them into the machine code, so they are part of a compiled helper's key."""
+    seen = set() if seen is None else seen
+    if fn in seen:
+        return ()
+    seen.add(fn)
+    out = []
+    for n in fn.__code__.co_names:
+        value = fn.__globals__.get(n)
+        if state.kind(value) is not None:
+            out.append((n, numba_cache.digest(value)))
+        elif _user_function(value):
+            out.append((n, _frozen_digest(value, seen)))
+    return tuple(out)
+
+
 def _helper(fn):
     """A plain function compiled with Numba, with the plain functions it calls."""
     from ..math.compile import njit
-    if fn not in _helpers:
+    key = (fn, _frozen_digest(fn))
+    if key not in _helpers:
         calls = {n: fn.__globals__[n] for n in fn.__code__.co_names
                  if n in fn.__globals__ and _user_function(fn.__globals__[n])
                  and fn.__globals__[n] is not fn}
@@ -422,10 +446,10 @@ def _helper(fn):
             new_globals.update({n: _helper(f) for n, f in calls.items()})
             fn2 = types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__,
                                      fn.__closure__)
-            _helpers[fn] = njit(fn2)
+            _helpers[key] = njit(fn2)
         else:
-            _helpers[fn] = njit(fn)
-    return _helpers[fn]
+            _helpers[key] = njit(fn)
+    return _helpers[key]
 
 
 def _njit(fn, parallel=False, cache=False):
@@ -521,6 +545,15 @@ class _SelfRewriter(ast.NodeTransformer):
         self.globals = func.__globals__
         self.locals: set = set()
         self.extra_ns: dict = {}   # generated names -> plain functions to compile
+        self.statement = None      # the statement being translated (for error messages)
+
+    def visit(self, node):
+        if isinstance(node, ast.stmt) and not isinstance(node, ast.FunctionDef):
+            outer, self.statement = self.statement, node
+            result = super().visit(node)   # after an error, statement names its line
+            self.statement = outer
+            return result
+        return super().visit(node)
 
     def visit_FunctionDef(self, node):
         self.locals = _local_names(node)
