@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import pathlib
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import zipfile
 
@@ -552,6 +555,106 @@ def test_grade_is_deterministic(graded):
             [second[k] for k in ("part1", "part2", "total")]
         assert pathlib.Path(first["feedback"]).read_text(encoding="utf-8") == \
             pathlib.Path(second["feedback"]).read_text(encoding="utf-8")
+
+
+def test_the_kernels_output_count_stops_a_cell_at_the_same_write_every_time():
+    import threading
+
+    from braindyn.homework.output_cap import NOTE_MARKER, OutputLimitExceeded, _Cap
+
+    cap, shown, notes = _Cap(10), [], []
+    cap.write_stderr = notes.append
+    write = cap.text(shown.append)
+    write("abcdef")
+    with pytest.raises(OutputLimitExceeded):
+        write("ghijkl")                          # 12 > 10: what fits, then stop
+    assert shown == ["abcdef", "ghij"] and len(notes) == 1 and NOTE_MARKER in notes[0]
+    write("more")                                # the same cell: dropped, no second stop
+    assert shown == ["abcdef", "ghij"] and len(notes) == 1
+    assert not isinstance(OutputLimitExceeded(), Exception), "except Exception must not catch it"
+    cap.reset()                                  # the next cell counts from 0
+    write("0123456789")
+    assert shown[-1] == "0123456789" and not cap.exceeded
+    # another thread (C output forwarded by ipykernel): cut, noted, not raised
+    cap.reset()
+    thread = threading.Thread(target=write, args=("x" * 25,))
+    thread.start()
+    thread.join()
+    assert shown[-1] == "x" * 10 and cap.exceeded and len(notes) == 2
+    # displayed data counts as its JSON: 20 bytes here
+    cap, published = _Cap(30), []
+    cap.write_stderr = notes.append
+    publish = cap.display(lambda data, **kw: published.append(data))
+    publish({"text/plain": "ab"})
+    assert published == [{"text/plain": "ab"}] and cap.used == 20
+    with pytest.raises(OutputLimitExceeded):
+        publish(data={"text/plain": "cd"})       # 40 > 30: not shown
+    assert published == [{"text/plain": "ab"}]
+
+
+# Floods the output and loops forever: must be reported as printing too much, on
+# every run (the output limit is counted in bytes; the time limit depends on the load).
+FLOOD_THEN_LOOP = "def mean(xs):\n    print('x' * 3_000_000)\n    while True:\n        pass"
+# Prints 100 bytes at a time, without end: the flood is reached long before the time limit.
+SLOW_FLOOD = "def mean(xs):\n    while True:\n        print('z' * 100)"
+
+
+def _grade_in_a_process(subs: pathlib.Path, tests: pathlib.Path, out: pathlib.Path,
+                        tmp: pathlib.Path) -> subprocess.Popen:
+    """``braindyn grade`` in its own process (temporary folders under tmp)."""
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp))
+    return subprocess.Popen(
+        [sys.executable, "-m", "braindyn.cli", "grade", str(subs), "--tests", str(tests),
+         "--out", str(out), "--timeout", "20", "--test-timeout", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+
+@pytest.mark.slow
+def test_grading_twice_at_once_on_a_busy_machine_gives_the_same_grades(tmp_path):
+    """Two gradings of one batch at the same time, beside a process that keeps a core
+    busy: the same points and the same feedback, word for word."""
+    base = tmp_path
+    subs, tests = base / "submissions", base / "tests"
+    write(tiny_notebook(mean="def mean(xs):\n    return xs[0]"), subs / "Bob_2100000002.ipynb")
+    write(tiny_notebook(mean="def mean(xs):\n    while True:\n        pass"),
+          subs / "Dave_2100000004.ipynb")
+    write(tiny_notebook(mean="def mean(xs):\n    print('x' * 3_000_000)\n"
+                             "    return sum(xs) / len(xs)"), subs / "Eve_2100000005.ipynb")
+    write(tiny_notebook(mean=FLOOD_THEN_LOOP), subs / "Mallory_2100000007.ipynb")
+    write(tiny_notebook(mean=SLOW_FLOOD), subs / "Oscar_2100000008.ipynb")
+    tests.mkdir()
+    (tests / "test_tiny.py").write_text(HIDDEN_TESTS)
+    hog = subprocess.Popen([sys.executable, "-c", "while True:\n    pass"])
+    try:
+        runs = [_grade_in_a_process(subs, tests, base / f"grades{k}.csv", base / f"tmp{k}")
+                for k in (1, 2)]
+        outputs = [run.communicate(timeout=600)[0] for run in runs]
+    finally:
+        hog.kill()
+        hog.wait()
+    for run, out in zip(runs, outputs):
+        assert run.returncode == 0, out
+    first, second = (read_rows(base / f"grades{k}.csv") for k in (1, 2))
+    assert set(first) == set(second) == {"Bob", "Dave", "Eve", "Mallory", "Oscar"}
+
+    def feedback(row):
+        return pathlib.Path(row["feedback"]).read_text(encoding="utf-8")
+
+    for name in first:
+        assert [first[name][k] for k in ("part1", "part2", "total")] == \
+            [second[name][k] for k in ("part1", "part2", "total")], name
+        assert feedback(first[name]) == feedback(second[name]), \
+            f"{name}:\n{feedback(first[name])}\n---\n{feedback(second[name])}"
+    # and what they say: the output limit wins over the time limit
+    for name in ("Eve", "Mallory", "Oscar"):
+        text = feedback(first[name])
+        assert "printed too much" in text and "while part2 was tested" in text, text
+        assert "time limit" not in text and "stopped" not in text, text
+        assert float(first[name]["part1"]) == 1 and float(first[name]["part2"]) == 0
+    dave = feedback(first["Dave"])
+    assert "time limit of 20 s" in dave and "the test of part2 was stopped" in dave
+    assert "1 of 2 cases right" in feedback(first["Bob"])
 
 
 def test_grade_refuses_to_write_into_the_submissions(tmp_path):

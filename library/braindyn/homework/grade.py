@@ -41,7 +41,10 @@ names) with one row per submission: name, id, submission, the points of each
 part (hand-graded parts empty, to fill in), total (of the automatic parts),
 feedback; and one feedback text file per submission in
 ``<csv name>_feedback/`` beside it.  The same submission gets the same score
-on every run (fixed seeds, no times in the feedback).
+and the same feedback on every run, also on a busy machine: fixed seeds, no
+measured times in the feedback, and the output limit counted in bytes inside
+the kernel and reported before the time limit when a cell hits both (a flood
+that also loops forever reads "printed too much" every time; see notebooks.py).
 
 Grading runs the students' code with your permissions: it is not a sandbox.
 Run it as a user who can read nothing precious (or in a container).

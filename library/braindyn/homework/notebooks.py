@@ -13,7 +13,12 @@ student's notebook the same way, through :func:`execute`:
 3. Limits: the code cells share one time budget (``timeout`` seconds); a cell
    that outlives it is interrupted and the cells after it are not run.  A
    cell's output beyond ``max_output`` bytes is dropped (a note says so) and
-   the cell is interrupted, so a runaway ``print`` loop cannot fill memory.
+   the cell is stopped, so a runaway ``print`` loop cannot fill memory.  The
+   output is counted inside the kernel (``output_cap.py``), so a flood is
+   stopped at the same write on every run; the client counts too, and drops
+   what escapes that count.  A cell that hits both limits is reported
+   as printing too much: that limit is counted in bytes, the other in seconds,
+   and a busy machine must not change the report.
 4. After the student's cells, ``after`` cells (the tools' own code: collecting
    self-check results, hidden grading tests) run in the same kernel, each with
    its own time limit, so that one endless test costs one part only.
@@ -24,9 +29,7 @@ happened; this module never prints.
 """
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import inspect
 import json
 import os
 import pathlib
@@ -39,11 +42,14 @@ import nbformat
 from nbformat import NotebookNode
 
 from .errors import NotebookError, UsageError
+from .output_cap import NOTE, NOTE_MARKER, OutputLimitExceeded
 
 # Each cell may print or draw this many bytes (about 20 figures or 2 MB of text).
 MAX_OUTPUT_BYTES = 2_000_000
 # The ename nbclient reports for a cell stopped by our time limit.
 _TIME_LIMIT_ENAME = "BraindynTimeLimit"
+# The ename of a cell stopped by the output limit counted in the kernel.
+_OUTPUT_LIMIT_ENAME = OutputLimitExceeded.__name__
 # After an interrupted cell, the kernel must answer a trivial cell this fast
 # (seconds), otherwise it is considered stuck and nothing more is run.
 _ALIVE_PROBE_TIMEOUT = 10
@@ -59,6 +65,14 @@ try:
 except ImportError:
     pass
 del _bd_random
+"""
+# Then the output limit, counted in the kernel (output_cap.py); without it
+# (braindyn not importable there) the client's count still applies.
+_INSTALL_CAP = """\
+try:
+    __import__("braindyn.homework.output_cap", fromlist=["install"]).install({limit})
+except ImportError:
+    pass
 """
 
 
@@ -192,6 +206,12 @@ def _make_client_class():
             out = super().output(outs, msg, display_id, cell_index)
             if out is None or out.get("output_type") in ("error", "execute_result"):
                 return out      # small, and needed to report what happened
+            if out.get("output_type") == "stream" and NOTE_MARKER in out.get("text", ""):
+                if self.flooded:         # the client's note is there already
+                    outs.remove(out)
+                    return None
+                self.flooded = True      # the kernel's own count stopped the cell
+                return out
             room = self.max_output - self.cell_bytes
             self.cell_bytes += _output_size(out)
             if self.cell_bytes <= self.max_output:
@@ -203,13 +223,10 @@ def _make_client_class():
             if not self.flooded:
                 self.flooded = True
                 outs.append(nbformat.v4.new_output(
-                    "stream", name="stderr",
-                    text=f"\n[braindyn: output cut here: this cell produced more than "
-                         f"{self.max_output:,} bytes]\n"))
-                # Stop a runaway loop; an idle kernel ignores the interrupt.
-                result = self.km.interrupt_kernel()
-                if inspect.isawaitable(result):
-                    asyncio.ensure_future(result)
+                    "stream", name="stderr", text=f"\n{NOTE.format(limit=self.max_output)}\n"))
+            # No interrupt from here: sent while the client reads, it could reach the
+            # kernel during a later cell.  The kernel stops a flood itself (output_cap.py);
+            # output that escapes its count is dropped here, and the time limit ends it.
             return None
 
     return LimitedClient
@@ -243,7 +260,8 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
     student = nbformat.from_dict(json.loads(json.dumps(nb)))     # deep copy
     code = [i for i, c in enumerate(student.cells) if c.cell_type == "code" and c.source.strip()]
     run_nb = nbformat.v4.new_notebook(metadata=student.metadata)
-    run_nb.cells = ([nbformat.v4.new_code_cell(_PRELUDE)] + [student.cells[i] for i in code]
+    prelude = _PRELUDE + _INSTALL_CAP.format(limit=int(max_output))
+    run_nb.cells = ([nbformat.v4.new_code_cell(prelude)] + [student.cells[i] for i in code]
                     + [nbformat.v4.new_code_cell(src) for src in after])
     for cell in student.cells:
         if cell.cell_type == "code":
@@ -263,21 +281,29 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
     client.max_output = max_output
     result = Execution(notebook=student)
     started = time.monotonic()
-    kernel_usable = True
+    kernel_usable, timed_out = True, False
 
     def run_cell(run_index: int) -> tuple[str, str, str, str]:
-        """Run one cell; return (kind, ename, evalue, traceback tail), kind "" if fine."""
+        """Run one cell; return (kind, ename, evalue, traceback tail), kind "" if fine.
+
+        Too much output is reported before the time limit: the output limit is
+        counted in bytes, in the kernel, and reached at the same point on every
+        run; when a cell is stopped by the time limit depends on the machine."""
         client.start_cell()
         cell = client.execute_cell(run_nb.cells[run_index], run_index, store_history=run_index > 0
                                    and run_index <= len(code))
         ename, evalue, tail = _error_from_outputs(cell.outputs)
+        if client.flooded or client.last_reply_ename == _OUTPUT_LIMIT_ENAME:
+            return "output", "", f"more than {max_output:,} bytes of output", ""
         if client.last_reply_ename == _TIME_LIMIT_ENAME:
             return "timeout", "", "", ""
-        if client.flooded:
-            return "output", "", f"more than {max_output:,} bytes of output", ""
         if ename:
             return "error", ename, evalue, tail
         return "", "", "", ""
+
+    def out_of_time() -> bool:
+        """Did the last cell use up its time (whatever run_cell reported)?"""
+        return client.last_reply_ename == _TIME_LIMIT_ENAME
 
     client.on_cell_executed = client.remember_reply
     try:
@@ -307,11 +333,12 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                     result.problems.append(CellProblem(
                         nb_index, "timeout", evalue=f"the time limit of {timeout:g} s for the "
                         f"whole notebook was reached", line=line))
-                    stopped = True
                 elif kind:
                     result.problems.append(CellProblem(nb_index, kind, ename, evalue, line, tail))
-                    stopped = stop_on_error
-            if any(p.kind == "timeout" for p in result.problems) and kernel_usable:
+                stopped = stop_on_error and bool(kind)
+                if out_of_time():          # the budget is spent: the next cells cannot run
+                    stopped, timed_out = True, True
+            if timed_out and kernel_usable:
                 kernel_usable = _responds(client, run_nb)
             for j, _src in enumerate(after):
                 run_index = 1 + len(code) + j
@@ -329,8 +356,8 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                 result.after_outputs.append(run_nb.cells[run_index].get("outputs", []))
                 if kind == "timeout":
                     evalue = f"it took longer than {after_timeout:g} s"
-                    if kernel_usable:
-                        kernel_usable = _responds(client, run_nb)
+                if kind != "dead" and out_of_time() and kernel_usable:
+                    kernel_usable = _responds(client, run_nb)
                 result.after_problems.append(
                     CellProblem(-1, kind, ename, evalue, "(checks)", tail) if kind else None)
     except NoSuchKernel:
