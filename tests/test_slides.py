@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+import sys
 from html.parser import HTMLParser
 
 import nbformat
@@ -20,6 +21,8 @@ import pytest
 import course_build
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "course"))
+import build_slides  # noqa: E402
 # what a page would load from another host: CSS url(...)/@import, a module import, require([...])
 REMOTE_LOAD = re.compile(r"""url\(\s*["']?(?:https?:)?//[^)]*|import\s[^;]*?["'](?:https?:)?//[^"']*|"""
                          r"""require\([^)]*["'](?:https?:)?//[^"']*""")
@@ -153,3 +156,19 @@ def test_build_slides():
         assert inputs == len(shown) - hidden, (
             f"{deck.name}: {inputs} cell inputs on the slides for {len(shown)} shown cells "
             f"of which {hidden} are tagged hide-input")
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=lambda p: p.stem)
+def test_exported_slides_load_only_the_local_assets(deck):
+    """Without running the deck: what the exported page loads, and from where."""
+    html, _ = build_slides.exporter(None).from_notebook_node(nbformat.read(deck, as_version=4))
+    counter = SectionCounter()
+    counter.feed(html)
+    assert sorted(counter.loads) == ["assets/jquery/jquery.min.js",
+                                     "assets/mathjax/tex-mml-chtml.js",
+                                     "assets/requirejs/require.js",
+                                     "assets/reveal.js/dist/reveal.css",
+                                     "assets/reveal.js/dist/theme/simple.css"]
+    assert '"assets/reveal.js/dist/reveal.js"' in html and "window.MathJax" in html
+    assert "MathJax.Hub" not in html and "mermaid" not in html
+    assert not REMOTE_LOAD.findall(html)
