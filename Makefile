@@ -37,7 +37,8 @@ lab: $(VENV)/.installed
 
 # On CI (CI=true) the browser for the end-to-end test is installed first; elsewhere
 # that test is skipped, saying so, when the browser is missing (run `make browser`).
-test: $(STAMP) $(if $(CI),browser)
+# The course's offline assets (npm packages, pinned) are fetched once into _build/npm.
+test: $(STAMP) assets $(if $(CI),browser)
 	$(BIN)/python -m pytest
 
 # Debian's Chromium (no browser downloads) for tests/test_browser_e2e.py; Playwright's
