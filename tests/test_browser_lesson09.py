@@ -196,6 +196,12 @@ def test_after_run_all_the_explorers_hold_what_the_lesson_set(jupyterlab, tmp_pa
             # an unstable focus".
             assert [s for _, s in state["ml_explorer"]["fixed_points"]] == \
                 ["stable node", "saddle", "unstable focus"]
+            # ... "Move I towards 40 and watch the node and the saddle ... disappear; just
+            # above 40 the trajectory still crawls past the place where they were."
+            _run(client, 'ml_explorer.sliders["I"].value = 41.0\nprint("{}")')
+            at_41 = _state(client)["ml_explorer"]
+            assert [s for _, s in at_41["fixed_points"]] == ["unstable focus"]
+            assert at_41["oscillating"] and at_41["period"] > 100, at_41["period"]
             # Cell 22: class II at I = 80 rests on a (filled) stable focus ...
             ml2 = state["ml_class_2"]
             assert [s for _, s in ml2["fixed_points"]] == ["stable focus"]
