@@ -14,12 +14,12 @@ time the browser takes to show the picture is not included.
 prints the medians and writes benchmarks/results/widgets-<date>.json.
 The goal (issue 5) is a median of at most 100 ms.
 
-The neuron explorer (Izhikevich, 500 ms at dt = 0.1 ms) is timed the same
-way: the step amplitude set 30 times (the compiled program is reused), then
-a parameter (d) set to values it has not had in this process (each rebuilds
-the program: compiled, or loaded from the disk cache when the value was seen
-in an earlier session), and to values it had a moment ago (loaded from the
-disk cache).  Only the input change is held to the 100 ms goal.
+The neuron explorer is timed the same way for HH (gNa), Izhikevich (d) and AdEx
+(b): the step amplitude set 30 times, then the parameter set to 12 values it has
+not had in this process.  Parameters are run-time values of the compiled code
+(runtime v2), so neither compiles: the runtime issue's target is a parameter
+redraw within 2x of an input redraw (it was 58x on HH when a parameter value was
+a constant of the code).  The input change is also held to the 100 ms goal.
 
 The ratios printed last are what the unit tests used to assert with wall-clock
 thresholds, which failed on a busy machine; the tests now count instead
@@ -74,12 +74,17 @@ def redraw_times(methods) -> dict:
             "steps_per_method": steps}
 
 
+PARAMETER_TARGET = 2.0     # parameter redraw / input redraw (runtime issue)
+EXPLORER_CASES = (("HH", "gNa"), ("Izhikevich", "d"), ("AdExIF", "b"))
+
+
 def explorer_times(model: str = "Izhikevich", parameter: str = "d") -> dict:
     start = time.perf_counter()
     ex = neuron_explorer(model)
     first = time.perf_counter() - start
     if ex.error is not None:
         raise ex.error
+    compiled = ex._neuron().compile_count
 
     def timed(**values):
         ex.set_values(**values)
@@ -90,21 +95,26 @@ def explorer_times(model: str = "Izhikevich", parameter: str = "d") -> dict:
     I0 = ex.I_slider.value
     inputs = np.array([timed(I=float(I0 * (1 + 0.01 * (k % 7)))) for k in range(REPEATS)])
     slider = ex.sliders[parameter]
-    values = [round(slider.min + k * 7 * slider.step, 6) for k in range(1, 9)]
-    values = [v for v in values if v <= slider.max][:6]
+    # 12 values on the slider's grid around the default, none of them seen before
+    start_value = slider.value
+    values = []
+    for k in range(1, 40):
+        v = round(start_value + (k // 2 + 1) * (1 if k % 2 else -1) * 3 * slider.step, 9)
+        if slider.min <= v <= slider.max and v not in values and v != start_value:
+            values.append(v)
+    values = values[:12]
     new = np.array([timed(**{parameter: v}) for v in values])
-    seen = np.array([timed(**{parameter: v}) for v in values])   # back to each value
     ms = lambda a: float(np.median(a) * 1e3)   # noqa: E731
     return {"model": model, "first_display_s": first, "input_median_ms": ms(inputs),
             "input_p90_ms": float(np.percentile(inputs, 90) * 1e3),
             "parameter": parameter, "parameter_new_median_ms": ms(new),
-            "parameter_seen_median_ms": ms(seen), "parameter_values": values,
-            "steps": len(ex.trace["t"])}
+            "parameter_values": values, "steps": len(ex.trace["t"]),
+            "compiled_after_first_display": ex._neuron().compile_count - compiled}
 
 
 def main() -> None:
     cases = [redraw_times(("rk4",)), redraw_times(("euler", "rk4", "exponential_euler"))]
-    explorer = explorer_times()
+    explorers = [explorer_times(m, p) for m, p in EXPLORER_CASES]
     info = machine()
     print(f"integrator lab redraw after a dt change, HH 100 ms at dt ~ 0.01 ms "
           f"({cases[0]['steps_per_method']} steps per method)")
@@ -114,27 +124,27 @@ def main() -> None:
         print(f"  {', '.join(c['methods']):<34} median {c['median_ms']:6.1f} ms, "
               f"90th percentile {c['p90_ms']:6.1f} ms  ({verdict}; first display with "
               f"compiling {c['first_display_s']:.1f} s)")
-    e = explorer
-    verdict = "ok" if e["input_median_ms"] <= GOAL_SECONDS * 1e3 else "SLOWER THAN THE GOAL"
-    print(f"neuron explorer, {e['model']} ({e['steps']} steps): input change median "
-          f"{e['input_median_ms']:.1f} ms, 90th percentile {e['input_p90_ms']:.1f} ms "
-          f"({verdict}); parameter {e['parameter']} change: new value "
-          f"{e['parameter_new_median_ms']:.0f} ms, "
-          f"value seen before {e['parameter_seen_median_ms']:.0f} ms (median); first display "
-          f"{e['first_display_s']:.1f} s")
+    print("neuron explorer: median redraw after an input change and after a parameter value "
+          "never seen before")
+    for e in explorers:
+        verdict = "ok" if e["input_median_ms"] <= GOAL_SECONDS * 1e3 else "SLOWER THAN THE GOAL"
+        ratio = e["parameter_new_median_ms"] / e["input_median_ms"]
+        met = "met" if ratio <= PARAMETER_TARGET else "NOT met"
+        print(f"  {e['model']:<11} ({e['steps']} steps): input {e['input_median_ms']:6.1f} ms "
+              f"({verdict}), new {e['parameter']} {e['parameter_new_median_ms']:6.1f} ms, "
+              f"ratio {ratio:.2f} (target <= {PARAMETER_TARGET}: {met}); programs compiled "
+              f"after the first display: {e['compiled_after_first_display']}; first display "
+              f"{e['first_display_s']:.1f} s")
     print("ratios (the machine's load cancels out of these more than out of the times):")
     for c in cases:
         print(f"  lab, {', '.join(c['methods'])}: redraw / first display "
               f"{c['median_ms'] / 1e3 / c['first_display_s']:.4f}")
-    new = max(e["parameter_new_median_ms"], 1e-9)
-    print(f"  explorer: input change / new parameter value {e['input_median_ms'] / new:.3f}, "
-          f"value seen before / new value {e['parameter_seen_median_ms'] / new:.3f}")
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"widgets-{stamp}.json"
     out.write_text(json.dumps({"benchmark": "integrator lab redraw after a dt change",
                                "goal_ms": GOAL_SECONDS * 1e3, "machine": info,
-                               "cases": cases, "neuron_explorer": explorer}, indent=2))
+                               "cases": cases, "neuron_explorer": explorers}, indent=2))
     print(f"written to {out.relative_to(RESULTS.parent.parent)}")
 
 

@@ -4,7 +4,6 @@ import pytest
 
 import braindyn as bp
 import braindyn.math as bm
-from braindyn.simulation import COMPILATIONS
 from slides_hh import HH, HHEuler, HHMethod
 from support import _restore_backend, hh_reference, spike_times  # noqa: F401
 

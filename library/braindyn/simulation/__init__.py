@@ -2,7 +2,7 @@
 from . import connect
 from .base import DynamicalSystem, NeuGroup, Network, TwoEndConn
 from .monitor import Monitor
-from .runner import COMPILATIONS, CompileError, SimulationError
+from .errors import CompileError, SimulationError
 
 __all__ = ["DynamicalSystem", "NeuGroup", "TwoEndConn", "Network", "Monitor", "connect",
-           "CompileError", "SimulationError", "COMPILATIONS"]
+           "CompileError", "SimulationError"]

@@ -20,10 +20,6 @@ from .monitor import Monitor
 
 _counters: dict[str, itertools.count] = {}
 
-# Compiled programs built in this process, per backend, over all models (each
-# model counts its own in ``compile_count``).
-COMPILATIONS = {"numba": 0, "jax": 0}
-
 
 def _auto_name(obj) -> str:
     cls = type(obj).__name__
@@ -112,7 +108,6 @@ class DynamicalSystem:
 
     def _count_compilation(self, backend_name: str) -> None:
         self.compile_count += 1
-        COMPILATIONS[backend_name] += 1
 
     def show_code(self) -> None:
         """Print the code the last compiled run executed (NumPy backend: the

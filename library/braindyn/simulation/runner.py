@@ -25,7 +25,6 @@ import numpy as np
 
 from ..integrators.odeint import check_dt
 from ..math import backend
-from .base import COMPILATIONS  # noqa: F401  (the tests and widgets read it here)
 from .errors import CompileError, SimulationError, nan_error  # noqa: F401
 from .specs import parse_inputs, parse_monitors
 from .state import apply_input, check_still_variables, record_array, state_variables

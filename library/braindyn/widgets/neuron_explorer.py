@@ -21,14 +21,11 @@ is how lessons and tests use it::
 
 Cost.  One model object per menu entry is compiled once and reused: the
 input is an array with one value per step (an ``'iter'`` input of
-``model.run``), so moving the onset or the amplitude never recompiles and a
-redraw takes a few milliseconds.  A parameter is a constant of the compiled
-code, so a new parameter value rebuilds the program (``simulation/runner.py``):
-about a second for the integrate-and-fire and Izhikevich models, much longer
-for Hodgkin-Huxley, unless that value was seen before, when it is loaded
-from the disk cache (~0.1 s, ``simulation/numba_cache.py``).  Parameter
-sliders therefore act when released, input sliders while dragged
-(``benchmarks/bench_widgets.py`` measures both).
+``model.run``), and a parameter is a value the compiled code reads when each
+run starts (``simulation/state.py``), so neither a new input nor a new
+parameter value compiles anything and a redraw takes a few milliseconds.
+Every slider therefore updates while it is dragged (``benchmarks/bench_widgets.py``
+measures parameter against input redraws).
 
 Pattern label, from the spikes during the step (their inter-spike intervals
 ISI_1, ..., ISI_n-1):
@@ -62,7 +59,6 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import models
-from ..simulation import COMPILATIONS
 from .figure_view import FigureView
 from .slider_grid import GridSlider
 
@@ -335,10 +331,8 @@ class NeuronExplorer(widgets.VBox):
         return MODELS[self.model_menu.value]
 
     def _slider_value(self, name: str) -> float:
-        """A slider's value rounded to its step's decimals: the constant the code gets
-        (so that a value seen before hits the disk cache)."""
-        s = self.sliders[name]
-        return round(float(s.value), _decimals(s.step))
+        """A slider's value, as the browser holds it (``GridSlider``)."""
+        return float(self.sliders[name].value)
 
     # -- what the controls do ----------------------------------------------------------------
     def _on_model(self, change) -> None:
@@ -432,7 +426,7 @@ class NeuronExplorer(widgets.VBox):
                 s = GridSlider(value=value, min=p.min, max=p.max, step=p.step,
                                description=p.label,
                                readout_format=f".{_decimals(p.step)}f",
-                               continuous_update=False,   # a new value rebuilds
+                               continuous_update=True,   # a new value compiles nothing
                                style={"description_width": "110px"},
                                layout=widgets.Layout(width="360px"))
                 s.observe(self._on_parameter, names="value")
@@ -495,7 +489,7 @@ class NeuronExplorer(widgets.VBox):
         neuron = self._neuron()
         self.values = {n: self._slider_value(n) for n in self.sliders}
         for name, value in self.values.items():
-            setattr(neuron, name, value)   # a constant: a new value rebuilds the program
+            setattr(neuron, name, value)   # read by the compiled code when the run starts
         # Every run starts from the model's initial state for these parameters (a
         # fresh object knows it: Izhikevich starts u at b * V, for instance).
         fresh = spec.cls(1, **self.values)
@@ -505,10 +499,10 @@ class NeuronExplorer(widgets.VBox):
         t_start = spec.dt * np.arange(n_steps)          # step i runs from i dt to (i + 1) dt
         onset, amp = float(self.onset_slider.value), float(self.I_slider.value)
         current = np.where(t_start >= onset - 1e-9, amp, 0.0)
-        before = COMPILATIONS["numba"] + COMPILATIONS["jax"]
+        before = neuron.compile_count
         with np.errstate(all="ignore"):
             neuron.run(spec.duration, inputs=("input", current, "iter"), dt=spec.dt)
-        self.last_compiled = COMPILATIONS["numba"] + COMPILATIONS["jax"] > before
+        self.last_compiled = neuron.compile_count > before
         ts = neuron.mon.ts
         self.trace = {"t": ts, "V": neuron.mon.V[:, 0], "I": current}
         if spec.second:
@@ -533,8 +527,7 @@ class NeuronExplorer(widgets.VBox):
             f = self.firing
             self.readout.value = (f"<b>{f.count}</b> spikes during the step, mean rate "
                                   f"<b>{f.rate:.1f} Hz</b>, pattern <b>{f.pattern}</b>")
-            self.status.value = ("<i>new parameter value: program rebuilt</i>"
-                                 if self.last_compiled else "")
+            self.status.value = ""
             self.error = None
         except Exception as err:   # show it in the widget rather than in a log no one reads
             self.error = err
