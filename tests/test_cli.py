@@ -37,7 +37,7 @@ def test_help_describes_the_kit_and_lists_every_subcommand_with_a_description():
     assert proc.returncode == 0, proc.stderr
     assert "brain-dynamics course kit" in proc.stdout and "脑动力学" in proc.stdout
     names = subcommands(build_parser())
-    assert set(names) == {"lessons", "check", "submit", "release", "grade"}
+    assert set(names) == {"lessons", "check", "submit", "cache", "release", "grade"}
     listed = {line.split()[0]: line for line in proc.stdout.splitlines()
               if line.strip() and line.split()[0] in names}
     for name in names:
@@ -62,7 +62,7 @@ def test_every_option_of_every_subcommand_has_help():
 
 def test_what_a_student_reads_is_in_chinese_too():
     parser = build_parser()
-    for name in ("lessons", "check", "submit"):
+    for name in ("lessons", "check", "submit", "cache"):
         sub = subcommands(parser)[name]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in sub.description), name
         for action in sub._actions:
@@ -77,6 +77,7 @@ def test_what_a_student_reads_is_in_chinese_too():
     (("submit", "hw.ipynb"), "required: --name, --id"),
     (("check", "hw.ipynb", "--timeout", "ten"), "invalid float value: 'ten'"),
     (("check", "no_such_notebook.ipynb"), "no_such_notebook.ipynb"),
+    (("cache", "clean"), "invalid choice: 'clean'"),
 ])
 def test_bad_input_is_one_clear_line_and_status_2(argv, says, tmp_path):
     proc = braindyn(*argv, cwd=tmp_path)
@@ -120,3 +121,18 @@ def test_braindyn_lessons_works_from_my_lessons(tmp_path):
     assert (mine / "01_why_python_models.updated.ipynb").read_text() == '{"v": 2}'
     assert not (mine / "my-lessons").exists() and not (mine / "lessons").exists()
     assert str(mine) in again.stdout
+
+
+def test_braindyn_cache_says_where_the_cache_is_and_how_big(tmp_path):
+    """`braindyn cache` and `braindyn cache clear` (more in test_compile_cache.py)."""
+    entry = tmp_path / "numba" / ("0" * 24)
+    entry.mkdir(parents=True)
+    (entry / "run_loop.py").write_text("x" * 1000)
+    env = dict(os.environ, BRAINDYN_CACHE=str(tmp_path))
+    shown = braindyn("cache", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert str(tmp_path / "numba") in shown.stdout and "1 entry" in shown.stdout
+    assert "编译缓存" in shown.stdout
+    cleared = braindyn("cache", "clear", env=env)
+    assert cleared.returncode == 0 and "removed 1 entry" in cleared.stdout, cleared.stderr
+    assert not entry.exists()

@@ -6,6 +6,7 @@ Students run it in a terminal, usually JupyterLab's, which opens in ``my-lessons
     braindyn check homework/hh/hh_homework.ipynb       self-check the homework
     braindyn submit homework/hh/hh_homework.ipynb --name 张三 --id 2100012345
 
+``braindyn cache`` shows the compiled-model cache (``braindyn cache clear`` empties it).
 Instructors also use ``braindyn release`` and ``braindyn grade``.  ``build_parser()``
 builds the whole command line (tests walk it to check that every option is explained).
 
@@ -31,6 +32,7 @@ examples / 例子:
   braindyn lessons
   braindyn check homework/hh/hh_homework.ipynb
   braindyn submit homework/hh/hh_homework.ipynb --name 张三 --id 2100012345
+  braindyn cache clear
   braindyn SUBCOMMAND --help          help for one subcommand / 子命令的帮助
 
 exit status / 退出状态: 0 success / 成功, 1 a check failed or the notebook does
@@ -71,6 +73,23 @@ both into NAME_ID_HH报告.zip: the file you hand in.
 
 运行作业笔记本，导出包含所有图的 HTML 报告，
 并打包成 姓名_学号_HH报告.zip：这就是你要提交的文件。"""),
+    "cache": (
+        "show or clear the compiled-model cache "
+        "/ 查看或清空已编译模型的缓存",
+        """\
+Models run with jit=True are compiled once and the machine code is kept on
+disk, so a restarted kernel does not compile again. `braindyn cache` shows
+where that cache is, how big it is and how many entries it has; `braindyn
+cache clear` empties it (only braindyn's own folder; models are compiled
+again when next run). The folder is $BRAINDYN_CACHE/numba (default
+~/.cache/braindyn/numba; BRAINDYN_CACHE=off turns the cache off); the least
+recently used entries are removed when it passes $BRAINDYN_CACHE_MAX MB
+(default 300).
+
+用 jit=True 运行的模型只编译一次，机器码保存在磁盘上，重启内核后不必再编译。
+`braindyn cache` 显示缓存的位置、大小和条目数；`braindyn cache clear` 清空缓存
+（只删除 braindyn 自己的文件夹；模型下次运行时重新编译）。缓存超过
+$BRAINDYN_CACHE_MAX MB（默认 300）时，最久未用的条目会被删除。"""),
     "release": (
         "(instructors) make the student version of an assignment",
         """\
@@ -163,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--no-pdf", action="store_true",
                         help="skip the PDF even when a converter is available / 不生成 PDF")
 
+    cache = command("cache")
+    cache.add_argument("action", nargs="?", choices=("show", "clear"), default="show",
+                       help="show (default): where the cache is, its size and entries; "
+                            "clear: empty it / show（默认）：显示位置、大小和条目数；"
+                            "clear：清空缓存")
+
     release = command("release")
     release.add_argument("source", help="the notebook with the solutions")
     release.add_argument("--out", required=True, metavar="NOTEBOOK",
@@ -192,11 +217,44 @@ def _lessons(args: argparse.Namespace) -> int:
     return workspace.main(["--source", str(source), "--dest", str(dest)])
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def _cache(args: argparse.Namespace) -> int:
+    """``braindyn cache [clear]``: the compile cache's folder, size and entries; or empty it."""
+    from .math import numba_cache
+    folder = numba_cache.numba_root()
+    if folder is None:
+        print("the compile cache is off (BRAINDYN_CACHE=off) / 编译缓存已关闭")
+        return 0
+    if args.action == "clear":
+        try:
+            count, size = numba_cache.clear()
+        except OSError as e:
+            print(f"braindyn cache: error: cannot empty {folder} ({e.strerror or e})",
+                  file=sys.stderr)
+            return 2
+        print(f"removed {count} {'entry' if count == 1 else 'entries'} "
+              f"({_megabytes(size)}) from {folder} "
+              f"/ 已删除 {count} 个条目")
+        return 0
+    count, size = numba_cache.usage()
+    print(f"compile cache / 编译缓存: {folder}")
+    print(f"size / 大小: {_megabytes(size)} in {count} {'entry' if count == 1 else 'entries'} "
+          f"/ {count} 个条目")
+    print(f"limit / 上限: {numba_cache.max_bytes() / 1e6:g} MB "
+          f"(set BRAINDYN_CACHE_MAX, in MB / 用 BRAINDYN_CACHE_MAX 设置，单位 MB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "lessons":
         return _lessons(args)
+    if args.command == "cache":
+        return _cache(args)
 
     from .homework.errors import UsageError
     try:

@@ -177,7 +177,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
                 from ..math import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
-                fn = njit(_exec(src, nm, ns, str(path)), cache=True)
+                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path))))
             ns[nm] = fn
     else:
         role = "the derivative" if g is None else "the drift f"

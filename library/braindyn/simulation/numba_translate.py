@@ -454,10 +454,8 @@ def _helper(fn):
 
 def _njit(fn, parallel=False, cache=False):
     from ..math.compile import njit
-    options = {"cache": True} if cache else {}
-    if parallel:
-        options["parallel"] = True
-    return njit(fn, **options)
+    compiled = njit(fn, **({"parallel": True} if parallel else {}))
+    return numba_cache.enable(compiled) if cache else compiled   # checked entries, not cache=True
 
 
 def _parse(func, where: str):
