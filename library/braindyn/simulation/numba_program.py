@@ -37,9 +37,10 @@ class Program:
         # First a dry translation (cheap: nothing is compiled yet) to learn the
         # exact code and frozen values; their digest names the disk-cache folder.
         dry = Translator(root)
-        dry.function(root, type(root).update, "update")
+        update_name, used = dry.function(root, type(root).update, "update")
+        dry_loop = loop_source(dry, update_name, used, variables, in_specs, mon_specs)
         cache_dir = numba_cache.program_dir(
-            dry.sources, dry.shared, dry.helper_sources,
+            dry.sources + [dry_loop], dry.shared, dry.helper_sources,
             (tuple((s.attr, s.kind, s.op) for s in in_specs),
              tuple((s.attr, s.index is None) for s in mon_specs),
              sorted((n, d) for _, n, d in dry.frozen_globals.values())))
@@ -49,48 +50,9 @@ class Program:
         self.checks = tr.checks
         self.frozen_globals = list(tr.frozen_globals.values())
         self.variables = variables
-        var_args = [tr.var_names[id(v)] for _, _, v in variables]
         # the parameters, read at every run and passed on to the functions that read them
         self.params = [(u, tr.params[u]) for u in used if u in tr.params]
-        var_args += [u for u, _ in self.params]
-        float_ids = [i for i, (_, _, v) in enumerate(variables) if np.dtype(v.dtype).kind in "fc"]
-        in_args = [f"input_{k}" for k in range(len(in_specs))]
-        mon_args = [f"monitor_{k}" for k in range(len(mon_specs))]
-        idx_args = [f"monitor_index_{k}" for k in range(len(mon_specs))]
-        lines = [
-            f"def run_loop(i_start, n, t0, dt, every, {', '.join(var_args + in_args + mon_args + idx_args)}):",
-            '    """Steps i_start .. i_start + n - 1; returns -1, or the step after which a',
-            '    variable became NaN or inf."""',
-            "    for i in range(i_start, i_start + n):",
-            "        t = t0 + i * dt",
-        ]
-        for k, s in enumerate(in_specs):
-            target = tr.var_names[id(vars(s.node)[s.attr])]
-            value = in_args[k] if s.kind == "fix" else f"{in_args[k]}[i]"
-            if s.op == "=":
-                lines.append(f"        {target}[...] = {value}")
-            else:
-                lines.append(f"        {target} {s.op}= {value}")
-        lines.append(f"        {update_name}({''.join(u + ', ' for u in used)}t, dt)")
-        if mon_specs:
-            lines.append("        if (i + 1) % every == 0:")
-            lines.append("            k = (i + 1) // every - 1")
-            for k, s in enumerate(mon_specs):
-                var = vars(s.node)[s.attr]
-                src = tr.var_names[id(var)]
-                if s.index is not None:
-                    lines.append(f"            {mon_args[k]}[k] = {src}.ravel()[{idx_args[k]}]")
-                elif var.ndim == 0:
-                    lines.append(f"            {mon_args[k]}[k] = {src}[()]")
-                else:
-                    lines.append(f"            {mon_args[k]}[k] = {src}")
-        if float_ids:
-            # one test per step: a NaN or inf anywhere makes the sum non-finite
-            total = " + ".join(f"np.sum({var_args[j]})" for j in float_ids)
-            lines.append(f"        if not np.isfinite({total}):")
-            lines.append("            return i")
-        lines.append("    return -1")
-        loop_src = "\n".join(lines) + "\n"
+        loop_src = loop_source(tr, update_name, used, variables, in_specs, mon_specs)
         ns = dict(tr.shared)
         ns["np"] = np
         tr._exec(loop_src, "run_loop", ns)
@@ -138,6 +100,73 @@ class Program:
             f"Write this line with NumPy operations on numbers and arrays, or run with "
             f"jit=False, which runs your Python as written (model.show_code() shows the "
             f"translated code).")
+
+
+def loop_source(tr: Translator, update_name: str, used: list, variables, in_specs,
+                mon_specs) -> str:
+    """The loop around the root's update: inputs, update, monitors, NaN check."""
+    var_args = [tr.var_names[id(v)] for _, _, v in variables]
+    var_args += [u for u in used if u in tr.params]
+    float_ids = [i for i, (_, _, v) in enumerate(variables) if np.dtype(v.dtype).kind in "fc"]
+    in_args = [f"input_{k}" for k in range(len(in_specs))]
+    mon_args = [f"monitor_{k}" for k in range(len(mon_specs))]
+    idx_args = [f"monitor_index_{k}" for k in range(len(mon_specs))]
+    lines = [
+        f"def run_loop(i_start, n, t0, dt, every, {', '.join(var_args + in_args + mon_args + idx_args)}):",
+        '    """Steps i_start .. i_start + n - 1; returns -1, or the step after which a',
+        '    variable became NaN or inf."""',
+        "    for i in range(i_start, i_start + n):",
+        "        t = t0 + i * dt",
+    ]
+    for k, s in enumerate(in_specs):
+        target = tr.var_names[id(vars(s.node)[s.attr])]
+        if vars(s.node)[s.attr].ndim == 1:
+            # an explicit loop: NumPy's broadcasting machinery costs more than the
+            # addition itself for a group of a few neurons
+            value = f"{in_args[k]}[_j]" if s.kind == "fix" else f"{in_args[k]}[i, _j]"
+            op = "=" if s.op == "=" else f"{s.op}="
+            lines.append(f"        for _j in range({target}.shape[0]):")
+            lines.append(f"            {target}[_j] {op} {value}")
+            continue
+        value = in_args[k] if s.kind == "fix" else f"{in_args[k]}[i]"
+        if s.op == "=":
+            lines.append(f"        {target}[...] = {value}")
+        else:
+            lines.append(f"        {target} {s.op}= {value}")
+    lines.append(f"        {update_name}({''.join(u + ', ' for u in used)}t, dt)")
+    if mon_specs:
+        lines.append("        if (i + 1) % every == 0:")
+        lines.append("            k = (i + 1) // every - 1")
+        for k, s in enumerate(mon_specs):
+            var = vars(s.node)[s.attr]
+            src = tr.var_names[id(var)]
+            if s.index is not None:
+                # element by element: fancy indexing would allocate at every step
+                flat = src if var.ndim == 1 else f"{src}.ravel()"
+                lines.append(f"            for _j in range({idx_args[k]}.shape[0]):")
+                lines.append(f"                {mon_args[k]}[k, _j] = {flat}[{idx_args[k]}[_j]]")
+            elif var.ndim == 1:
+                lines.append(f"            for _j in range({src}.shape[0]):")
+                lines.append(f"                {mon_args[k]}[k, _j] = {src}[_j]")
+            elif var.ndim == 0:
+                lines.append(f"            {mon_args[k]}[k] = {src}[()]")
+            else:
+                lines.append(f"            {mon_args[k]}[k] = {src}")
+    if float_ids:
+        # one test per step: a NaN or inf anywhere makes the sum non-finite (summed
+        # element by element: np.sum's call costs more than a few neurons' additions)
+        lines.append("        total = 0.0")
+        for j in float_ids:
+            name = var_args[j]
+            if variables[j][2].ndim == 1 and np.dtype(variables[j][2].dtype).kind == "f":
+                lines.append(f"        for _j in range({name}.shape[0]):")
+                lines.append(f"            total += {name}[_j]")
+            else:
+                lines.append(f"        total += np.sum({name})")
+        lines.append("        if not np.isfinite(total):")
+        lines.append("            return i")
+    lines.append("    return -1")
+    return "\n".join(lines) + "\n"
 
 
 def _identity(value):
