@@ -56,7 +56,9 @@ def serve(tmp_path):
     work = tmp_path / "lessons"
     shutil.copytree(ROOT / "lessons", work)
     port, token = _free_port(), "braindyn-e2e"
+    # jupyter-config/: the kit's settings, as `make lab` uses them (no news pop-up)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
+               JUPYTER_CONFIG_PATH=str(ROOT / "jupyter-config"),
                JUPYTER_DATA_DIR=str(tmp_path / "data"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
