@@ -245,13 +245,10 @@ def test_grade_reads_names_and_refuses_odd_zips(tmp_path):
 
 # ------------------------------------------------ the HH checks (stand-ins) --
 
-def test_reference_agrees_with_the_shared_reference_and_the_kit():
-    """reference.py (DOP853, 1e-10) against shared/reference (DOP853, 1e-12)."""
-    shared = pathlib.Path(__file__).resolve().parents[2] / "shared" / "reference" / \
-        "hh_reference.json"
-    if not shared.exists():
-        pytest.skip(f"{shared} is missing")
-    ref = json.loads(shared.read_text())
+def test_reference_agrees_with_the_stored_reference_and_the_kit():
+    """reference.py (DOP853, 1e-10) against tests/data/hh_reference.json (DOP853, 1e-12)."""
+    from support import hh_reference
+    ref = hh_reference()
     got = reference.reference_spike_times(10.0, 100.0)
     np.testing.assert_allclose(got, ref["spike_times_ms"], atol=1e-3)
     from braindyn.models import hh_derivatives

@@ -38,7 +38,7 @@ def test_computed_hh_reference_agrees_with_the_shared_one():
     want = np.asarray(shared["spike_times_ms"])
     assert len(ours.spike_times) == len(want)
     assert np.max(np.abs(ours.spike_times - want)) < 1e-6, \
-        "the widgets' HH reference (scipy DOP853) moved away from shared/reference"
+        "the widgets' HH reference (scipy DOP853) moved away from tests/data/hh_reference.json"
     grid = np.arange(len(shared["V_grid"])) * shared["grid_dt"]
     assert np.max(np.abs(ours.evaluate(grid)[:, 0] - shared["V_grid"])) < 1e-4
 
