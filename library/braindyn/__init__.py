@@ -5,13 +5,13 @@
 import importlib
 
 from . import integrators, math
-from .integrators import ddeint, integrate, odeint, sdeint
+from .integrators import ddeint, fdeint, integrate, odeint, sdeint
 from .simulation import (CompileError, DynamicalSystem, Network, NeuGroup, SimulationError,
                          TwoEndConn, connect)
 
 from ._version import __version__
 
-__all__ = ["math", "integrators", "analysis", "visualize", "odeint", "sdeint", "ddeint", "integrate", "DynamicalSystem",
+__all__ = ["math", "integrators", "analysis", "visualize", "odeint", "sdeint", "ddeint", "fdeint", "integrate", "DynamicalSystem",
            "NeuGroup", "TwoEndConn", "Network", "connect", "CompileError", "SimulationError"]
 
 

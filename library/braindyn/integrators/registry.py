@@ -1,5 +1,10 @@
 """The names of the integration methods, their aliases, and ``methods()``.
 
+``methods()`` lists the ODE methods (what ``odeint`` and the widgets use);
+``methods(equation='dde')`` the methods of ``ddeint`` (the fixed-step tableaus,
+``delay.py``) and ``methods(equation='fde')`` those of ``fdeint``
+(``fractional.py``); ``equation='all'`` lists all three.
+
 Names are lower-case; ``'RK4'``, ``'rk-4'`` and ``'Dormand-Prince'`` are read
 as ``rk4``, ``rk_4`` and ``dormand_prince``.  An unknown name is an error that
 lists the closest valid names (as Brian2's and scipy's registries do).
@@ -18,12 +23,13 @@ class MethodInfo:
     """One row of ``methods()``: what the widgets build their menus from."""
     name: str
     long_name: str
-    order: int
+    order: int | str        # fractional methods: a formula in alpha, e.g. '1 + alpha'
     stages: int
     adaptive: bool
     description: str
     aliases: tuple
     tableau: ButcherTableau | None = None
+    equation: str = "ode"   # 'ode' (odeint), 'dde' (ddeint) or 'fde' (fdeint)
 
 
 # What a student should know about a method beyond its table.
@@ -85,17 +91,57 @@ class MethodTable(list):
     """A list of ``MethodInfo`` that prints as a table."""
 
     def __repr__(self):
-        rows = [f"{'name':<18}{'order':>5}{'stages':>7}  {'adaptive':<9}description"]
+        kinds = {m.equation for m in self}
+        w = max([5] + [len(str(m.order)) for m in self])
+        eq = len(kinds) > 1
+        rows = [("equation  " if eq else "") +
+                f"{'name':<18}{'order':>{w}}{'stages':>7}  {'adaptive':<9}description"]
         for m in self:
-            rows.append(f"{m.name:<18}{m.order:>5}{m.stages:>7}  {'yes' if m.adaptive else '':<9}"
-                        f"{m.long_name}")
+            rows.append((f"{m.equation:<10}" if eq else "") +
+                        f"{m.name:<18}{str(m.order):>{w}}{m.stages:>7}  "
+                        f"{'yes' if m.adaptive else '':<9}{m.long_name}")
+        if kinds == {"ode"}:
+            rows.append("delay equations (bp.ddeint): methods(equation='dde'); fractional "
+                        "(bp.fdeint): methods(equation='fde')")
         return "\n".join(rows)
 
 
-def methods(adaptive: bool | None = None) -> MethodTable:
-    """Every ODE method with its order, stages, adaptivity and a description.
+def _dde_info(tab: ButcherTableau) -> MethodInfo:
+    return MethodInfo(tab.name, tab.long_name, min(tab.order, 4), tab.stages, False,
+                      f"{tab.long_name} by the method of steps, cubic Hermite dense output "
+                      f"for the delayed values: order {min(tab.order, 4)} with dt dividing "
+                      f"the lags", tab.aliases, tab, "dde")
 
-    ``methods(adaptive=True)`` lists only the embedded pairs.
+
+def _fde_rows() -> list:
+    from . import fractional   # imported here: fractional imports odeint, which imports us
+    return [MethodInfo(name, long_name, order, fractional.EVALUATIONS[name], False,
+                       f"{long_name} for Caputo derivatives of order 0 < alpha <= 1: order "
+                       f"{order}{fractional.ORDER_NOTES.get(name, '')}"
+                       + (" (short memory: memory=L)" if memory else "") +
+                       f"; {fractional.REFERENCES[name]}", aliases, None, "fde")
+            for name, (long_name, order, aliases, memory) in fractional.FDE_METHODS.items()]
+
+
+EQUATIONS = ("ode", "dde", "fde", "all")
+
+
+def methods(adaptive: bool | None = None, equation: str = "ode") -> MethodTable:
+    """Every method with its order, stages, adaptivity and a description.
+
+    ``methods()`` lists the ODE methods, ``methods(adaptive=True)`` only the
+    embedded pairs; ``equation='dde'`` the methods of ``bp.ddeint`` (delay
+    equations), ``equation='fde'`` those of ``bp.fdeint`` (fractional
+    equations), ``equation='all'`` all of them.
     """
-    return MethodTable(m for m in METHODS.values()
-                       if adaptive is None or m.adaptive == adaptive)
+    if equation not in EQUATIONS:
+        raise ValueError(f"equation must be one of {', '.join(map(repr, EQUATIONS))}, "
+                         f"got {equation!r}")
+    rows: list = []
+    if equation in ("ode", "all"):
+        rows += METHODS.values()
+    if equation in ("dde", "all"):
+        rows += [_dde_info(tab) for tab in runge_kutta.FIXED_STEP]
+    if equation in ("fde", "all"):
+        rows += _fde_rows()
+    return MethodTable(m for m in rows if adaptive is None or m.adaptive == adaptive)
