@@ -14,7 +14,7 @@ from support import ROOT
 
 PACKAGE = ROOT / "library" / "braindyn"
 LAYERS = {"_version": 0, "math": 1, "integrators": 2, "simulation": 3, "models": 4,
-          "analysis": 4, "visualize": 5, "widgets": 5, "homework": 5,
+          "analysis": 4, "inputs": 4, "measure": 4, "visualize": 5, "widgets": 5, "homework": 5,
           "__init__": 6, "cli": 7, "workspace": 7}
 FACADE = 3.5   # import braindyn: the layer of what __init__ imports eagerly, plus one half
 

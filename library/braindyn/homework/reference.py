@@ -24,6 +24,8 @@ import sys
 
 import numpy as np
 
+from .. import measure
+
 # The slides' parameters ("Implement a Hodgkin-Huxley neuron model").
 ENA, GNA = 50.0, 120.0          # mV, mS/cm^2
 EK, GK = -77.0, 36.0            # mV, mS/cm^2
@@ -85,11 +87,10 @@ def solve(I: float, t_end: float, y0: tuple = INITIAL_STATE):
     return sol
 
 
-def spike_times(ts, V, threshold: float = V_SPIKE) -> np.ndarray:
-    """Upward crossings of ``threshold``, linearly interpolated between samples."""
-    ts, V = np.asarray(ts, dtype=float), np.asarray(V, dtype=float)
-    i = np.nonzero((V[:-1] < threshold) & (V[1:] >= threshold))[0]
-    return ts[i] + (threshold - V[i]) / (V[i + 1] - V[i]) * (ts[i + 1] - ts[i])
+def spike_times(ts, V, threshold: float = V_SPIKE, initial=None) -> np.ndarray:
+    """Upward crossings of ``threshold``, linearly interpolated between samples
+    (``braindyn.measure.spike_times``; ``initial``: the value before ``ts[0]``)."""
+    return measure.spike_times(ts, np.ravel(V), threshold, initial=initial)
 
 
 @functools.lru_cache(maxsize=32)

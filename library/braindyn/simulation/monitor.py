@@ -3,6 +3,15 @@
 Values are recorded AFTER each step's update (Brian2's StateMonitor convention
 differs: it records before); ``ts[i]`` is therefore the time at the end of the
 recorded step, ``t_start + (i + 1) * dt`` when every step is recorded.
+
+``'rate'`` (``'E.rate'`` on a network) monitors the population rate of a group
+that has a ``spike`` Variable (and no Variable called ``rate``): ``mon.rate[i]`` is
+the fraction of the group's neurons that spiked in step i divided by dt, in Hz,
+as ``braindyn.measure.population_rate(mon.spike, dt)`` gives it (Brian2's
+``PopulationRateMonitor``).  It is made from the spike record after the run
+(``runner._store``), so it costs what monitoring ``'spike'`` costs, and nothing more
+when ``'spike'`` is monitored too; every backend and ``jit`` gives the same rate.
+With ``mon_interval`` it samples the recorded steps only.
 """
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def run(root, duration, inputs=(), dt=None, report=0.0, jit=True, monitors=None,
         if progress is not None:
             progress.close()
     ts = t0 + dt * every * np.arange(1, n_records + 1)
-    _store(root, ts, records, mon_specs)
+    _store(root, ts, records, mon_specs, dt)
 
 
 def _progress(report, n_steps):
@@ -98,13 +98,17 @@ def _progress(report, n_steps):
     return bar
 
 
-def _store(root, ts, records, mon_specs):
+def _store(root, ts, records, mon_specs, dt):
     for node in root.nodes():
         node.mon._set(ts, {})
     for spec, rec in zip(mon_specs, records):
-        for owner, key in spec.owners:
+        # 'rate': the fraction of the recorded neurons that spiked in the step, per
+        # second (Hz), as braindyn.measure.population_rate(spikes, dt) computes it
+        rate = (np.asarray(rec, dtype=float).reshape(len(rec), -1).mean(axis=1) / (dt / 1000.0)
+                if spec.rates else None)
+        for owner, key in spec.owners + spec.rates:
             items = dict(owner.mon._items)
-            items[key] = rec
+            items[key] = rate if (owner, key) in spec.rates else rec
             owner.mon._set(ts, items)
 
 

@@ -29,6 +29,7 @@ class MonitorSpec:
     key: str                       # name in the owner's mon, e.g. 'V' or 'E.V'
     index: np.ndarray | None       # subset of the flattened Variable, or everything
     owners: list = field(default_factory=list)   # (system, key) whose mon gets it
+    rates: list = field(default_factory=list)    # (system, key) whose mon gets its rate
 
 
 def find_node(root, name: str):
@@ -125,6 +126,24 @@ def _monitor_items(monitors):
     return items
 
 
+RATE = "rate"
+
+
+def _rate_of(owner, key):
+    """'rate' ('E.rate') of a group with a 'spike' Variable and no Variable 'rate': the
+    population rate, made from the spike record after the run (runner._store), so it
+    costs what recording 'spike' costs, and nothing when 'spike' is recorded too.
+    Returns the key of the spike Variable, or None for any other monitor."""
+    if not isinstance(key, str) or key.rsplit(".", 1)[-1] != RATE:
+        return None
+    spike_key = key[:-len(RATE)] + "spike"
+    try:
+        node, _ = resolve_target(owner, spike_key)
+    except ValueError:
+        return None
+    return None if isinstance(vars(node).get(RATE), Variable) else spike_key
+
+
 def parse_monitors(root, run_monitors) -> list[MonitorSpec]:
     """Monitors given to each system's constructor, plus those given to run."""
     specs: dict = {}
@@ -135,7 +154,8 @@ def parse_monitors(root, run_monitors) -> list[MonitorSpec]:
     for key, index in _monitor_items(run_monitors):
         requests.append((root, key, index))
     for owner, key, index in requests:
-        node, attr = resolve_target(owner, key)
+        spike_key = _rate_of(owner, key)
+        node, attr = resolve_target(owner, spike_key or key)
         var = vars(node)[attr]
         if index is not None:
             index = np.asarray(index)
@@ -152,7 +172,8 @@ def parse_monitors(root, run_monitors) -> list[MonitorSpec]:
         if ident not in specs:
             specs[ident] = MonitorSpec(node, attr, f"{node.name}.{attr}", index)
         short = key.rsplit(".", 1)[-1] if owner is node else key
-        specs[ident].owners.append((owner, short))
+        receivers = specs[ident].rates if spike_key else specs[ident].owners
+        receivers.append((owner, short))
         if owner is not node:
-            specs[ident].owners.append((node, attr))
+            receivers.append((node, RATE if spike_key else attr))
     return list(specs.values())

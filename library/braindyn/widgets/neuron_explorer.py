@@ -27,23 +27,10 @@ parameter value compiles anything and a redraw takes a few milliseconds.
 Every slider therefore updates while it is dragged (``benchmarks/bench_widgets.py``
 measures parameter against input redraws).
 
-Pattern label, from the spikes during the step (their inter-spike intervals
-ISI_1, ..., ISI_n-1):
-
-* fewer than ``MIN_SPIKES`` (3) spikes: ``'silent'`` (none) or ``'few spikes'``;
-* the intervals fall into *short* ones (within a burst) and *long* ones
-  (pauses between bursts) when, sorted, two neighbours differ by more than a
-  factor ``BURST_RATIO`` (3); "long" is every interval above that gap.  Then
-  ``'bursting'``: two pauses or more, and a short interval after the first
-  pause (bursts repeat); ``'initial burst'``: two short intervals or more,
-  all before the first pause (one burst at the onset, then single spikes);
-* ``'adapting'``: the last interval is more than ``ADAPTATION_RATIO`` (1.5)
-  times the first (spike-frequency adaptation);
-* ``'regular'``: otherwise (tonic firing at a steady rate).
-
-These are the classes of E. M. Izhikevich, IEEE Trans. Neural Netw. 14 (2003)
-1569-1572, Fig. 2: RS adapts, IB starts with a burst, CH bursts again and
-again.  The thresholds are a teaching rule, not a standard.
+Pattern label, from the spikes during the step: ``braindyn.measure.firing_pattern``
+(silent, few spikes, bursting, initial burst, adapting, regular; the rule is in
+its docstring, after the classes of E. M. Izhikevich, IEEE Trans. Neural Netw. 14
+(2003) 1569-1572, Fig. 2).  The step current is ``braindyn.inputs.step``.
 """
 from __future__ import annotations
 
@@ -58,14 +45,12 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import models
+from .. import inputs, measure, models
+from ..measure import firing_pattern  # noqa: F401  (its old home: braindyn.widgets.firing_pattern)
 from .figure_view import FigureView
 from .slider_grid import GridSlider
 
 MAX_POINTS = 4000        # points per curve on screen (the run keeps all its steps)
-MIN_SPIKES = 3           # fewer spikes than this are not classified
-BURST_RATIO = 3.0        # sorted intervals jumping by more than this: short and long ones
-ADAPTATION_RATIO = 1.5   # last / first interval above this: the neuron adapts
 CUSTOM = "custom"        # the preset menu's entry when the sliders match no preset
 
 
@@ -213,7 +198,7 @@ class Firing:
 
     @property
     def isis(self) -> np.ndarray:
-        return np.diff(self.spike_times)
+        return measure.isi(self.spike_times)
 
     @property
     def rate(self) -> float:
@@ -225,29 +210,6 @@ class Firing:
 
     def summary(self) -> str:
         return f"{self.count} spikes, {self.rate:.1f} Hz: {self.pattern}"
-
-
-def firing_pattern(spike_times) -> str:
-    """The pattern label of a spike train (the rule in the module docstring)."""
-    t = np.asarray(spike_times, dtype=float)
-    if len(t) == 0:
-        return "silent"
-    if len(t) < MIN_SPIKES:
-        return "few spikes"
-    isi = np.diff(t)
-    ordered = np.sort(isi)
-    gaps = ordered[1:] / np.maximum(ordered[:-1], 1e-12)
-    k = int(np.argmax(gaps)) if len(gaps) else 0
-    if len(gaps) and gaps[k] > BURST_RATIO:
-        long = isi > math.sqrt(ordered[k] * ordered[k + 1])   # above the gap: pauses
-        first_long = int(np.argmax(long))
-        if long.sum() >= 2 and (~long[first_long:]).any():   # a new burst after a pause
-            return "bursting"
-        if first_long >= 2 and not (~long[first_long:]).any():
-            return "initial burst"
-    if isi[-1] > ADAPTATION_RATIO * isi[0]:
-        return "adapting"
-    return "regular"
 
 
 # -- the widget -------------------------------------------------------------------------
@@ -495,10 +457,8 @@ class NeuronExplorer(widgets.VBox):
         fresh = spec.cls(1, **self.values)
         for attr, var in neuron.vars().items():
             var.value = fresh.vars()[attr].value
-        n_steps = int(math.floor(spec.duration / spec.dt + 1e-9))
-        t_start = spec.dt * np.arange(n_steps)          # step i runs from i dt to (i + 1) dt
         onset, amp = float(self.onset_slider.value), float(self.I_slider.value)
-        current = np.where(t_start >= onset - 1e-9, amp, 0.0)
+        current = inputs.step(amp, spec.duration, spec.dt, onset=onset)   # on from onset
         before = neuron.compile_count
         with np.errstate(all="ignore"):
             neuron.run(spec.duration, inputs=("input", current, "iter"), dt=spec.dt)
@@ -507,7 +467,7 @@ class NeuronExplorer(widgets.VBox):
         self.trace = {"t": ts, "V": neuron.mon.V[:, 0], "I": current}
         if spec.second:
             self.trace[spec.second] = getattr(neuron.mon, spec.second)[:, 0]
-        spikes = ts[neuron.mon.spike[:, 0]]
+        spikes = measure.spike_times(ts, neuron.mon.spike[:, 0])
         spikes = spikes[spikes > onset]     # before the step: the initial state settling
         self.firing = Firing(spikes, spec.duration - onset, firing_pattern(spikes))
 
