@@ -275,3 +275,16 @@ def test_jax_reports_a_short_lag_as_nan_with_the_causes():
     bm.use_backend("jax")
     with pytest.raises(ValueError, match="lag was shorter than dt"):
         integrate_dde(negative_feedback, 1.0, (0, 1), 0.1, "euler", args=(0.05,))
+
+
+def test_jax_asks_for_bm_functions_in_the_history():
+    bm.use_backend("jax")
+    with pytest.raises(TypeError, match="bm.cos, not np.cos"):
+        integrate_dde(negative_feedback, np.cos, (0, 1), 0.1, "euler", args=(0.5,))
+
+
+def test_a_delay_of_the_wrong_shape_is_refused():
+    integral = bp.ddeint(negative_feedback)
+    y_delay = Delay(1.0, dt=0.1, max_delay=1.0)
+    with pytest.raises(ValueError, match=r"shape=\(3,\)"):
+        integral(np.ones(3), 0.0, 1.0, y_delay, dt=0.1)

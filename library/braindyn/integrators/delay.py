@@ -198,6 +198,15 @@ class Delay:
                                  f"ends at t={expected - self.dt if self._last >= 0 else self.t0!r}"
                                  f": take the steps one after another from t0={self.t0} "
                                  f"(next: t={expected!r}), without gaps")
+        for what, v in (("value", y), ("slope", dy)):
+            try:
+                ok = np.broadcast_shapes(np.shape(v), self.shape) == self.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"the variable's {what} has shape {np.shape(v)}, but the "
+                                 f"Delay was made for shape {self.shape}: make it with "
+                                 f"shape={np.shape(v)} (and a history of that shape)")
         y = xp.broadcast_to(xp.asarray(y, dtype=self._ys.dtype), self.shape)
         dy = xp.broadcast_to(xp.asarray(dy, dtype=self._ys.dtype), self.shape)
         slot = k % self.length
@@ -212,7 +221,7 @@ class Delay:
         self._last = k
 
     # -- reading ----------------------------------------------------------------------
-    def __call__(self, t):
+    def __call__(self, t: Any) -> Any:
         """The variable's value at time ``t`` (a number, or an array shaped like the
         variable): the history before t0, the Hermite dense output after."""
         xp = self._xp()
@@ -570,6 +579,11 @@ def _jax_loop(integral, init, ts, params, made, nvar):
     try:
         result = jax.jit(run)(jnp.asarray(ts), state, [jnp.asarray(v) for v in values],
                               bufs, out)
+    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError) as err:
+        raise TypeError(f"on the JAX backend integrate_dde compiles the whole loop, so the "
+                        f"derivative and the history must compute with bm functions "
+                        f"(bm.cos, not np.cos) and without Python if on the values "
+                        f"(bm.where); JAX said: {str(err).splitlines()[0]}") from err
     finally:
         for d in delays:
             d._in_loop = False
