@@ -308,3 +308,27 @@ def test_seeded_noise_is_the_same_compiled_or_not(backend):
     model = runs[1]
     model.run(20.0, dt=0.01)
     assert abs(model.mon.x[-1].var() - 0.125) < 0.03
+
+
+class Commented(bp.NeuGroup):
+    def __init__(self, size):
+        super().__init__(size)
+        self.V = bm.Variable(bm.zeros(size))
+        self.tau = 10.0
+
+    def update(self, _t, _dt):
+        # relax towards 1 with time constant tau
+        dV = (1.0 - self.V) / self.tau   # mV/ms
+        self.V += dV * _dt
+
+
+def test_show_code_keeps_the_students_comments(capsys):
+    """ast.unparse drops comments; the translated code puts them back beside the
+    statements they describe, so show_code reads like the student's own update."""
+    model = Commented(2)
+    model.run(1.0, dt=0.1)
+    model.show_code()
+    out = capsys.readouterr().out.splitlines()
+    comment = next(i for i, line in enumerate(out) if "# relax towards 1" in line)
+    assert "dV = " in out[comment + 1] and out[comment + 1].rstrip().endswith("# mV/ms")
+    np.testing.assert_allclose(model.V, 1.0 - (1.0 - 0.1 / 10.0) ** 10, rtol=1e-12)   # Euler

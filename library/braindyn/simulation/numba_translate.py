@@ -35,6 +35,7 @@ import types
 
 import numpy as np
 
+from ..integrators import delay
 from ..integrators.odeint import BoundIntegral, Integrator
 from ..math.variable import Variable
 from ..math import numba_cache
@@ -152,6 +153,9 @@ class Translator:
                 self.shared[name] = value
                 self.checks.append((start, tuple(sub), "==", value))
                 return "const", name, rest
+            if isinstance(value, delay.Delay):
+                raise CompileError(f"{where}: self.{'.'.join(chain[:i + 1])} is a Delay; "
+                                   f"{delay.JIT_REFUSAL}")
             if not _is_plain_object(value):
                 break
             obj = value  # a plain object holding values: self.p.tau
@@ -287,7 +291,7 @@ class Translator:
                     self.per_neuron.append(name)
                 else:
                     parallel = False
-        code = ast.unparse(body)
+        code = _with_comments(ast.unparse(body), body, func)
         if parallel:
             import numba
             ns["prange"] = numba.prange
@@ -472,6 +476,44 @@ def _parse(func, where: str):
     fdef.decorator_list = []
     first = fdef.args.args[0].arg if fdef.args.args else None
     return fdef, first
+
+
+def _with_comments(code: str, body: ast.FunctionDef, func) -> str:
+    """The generated code with the student's comments put back (``ast.unparse``
+    drops them): a comment line goes before the statement that follows it in the
+    student's code, a comment at the end of a line after that line's statement."""
+    import io
+    import tokenize
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):
+        return code
+    lines = source.splitlines()
+    own_line, trailing = {}, {}        # student line -> comment
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT:
+            row = tok.start[0]
+            if lines[row - 1].strip().startswith("#"):
+                own_line[row] = tok.string
+            else:
+                trailing[row] = tok.string
+    if not own_line and not trailing:
+        return code
+    first = func.__code__.co_firstlineno
+    student = {g: s - first + 1 for g, s in _line_map(code, body, first).items()}
+    out = []
+    pending = sorted(own_line)
+    for g, text in enumerate(code.splitlines(), 1):
+        row = student.get(g)
+        if row is not None:
+            indent = text[:len(text) - len(text.lstrip())]
+            while pending and pending[0] < row:
+                out.append(indent + own_line[pending.pop(0)])
+            if row in trailing:
+                text = f"{text}  {trailing.pop(row)}"
+        out.append(text)
+    return "\n".join(out) + "\n"
 
 
 def _line_map(code: str, body: ast.FunctionDef, first_line: int) -> dict:

@@ -172,7 +172,8 @@ def per_neuron(fdef: ast.FunctionDef, variables: dict, arrays: dict, ns: dict,
                     new_targets.append(new)
                     for name in rebound:
                         alias.pop(name, None)
-                body.append(ast.Assign(targets=new_targets, value=new_value))
+                body.append(ast.copy_location(ast.Assign(targets=new_targets, value=new_value),
+                                              stmt))   # the student's line, for messages
             elif isinstance(stmt, ast.AugAssign):
                 target = stmt.target
                 if isinstance(target, ast.Name) and alias.get(target.id, target.id) in indexed:
@@ -183,10 +184,10 @@ def per_neuron(fdef: ast.FunctionDef, variables: dict, arrays: dict, ns: dict,
                     new_target, rebound = store_target(target)
                     for name in rebound:
                         alias.pop(name, None)
-                body.append(ast.AugAssign(target=new_target, op=stmt.op,
-                                          value=Loads().visit(stmt.value)))
+                body.append(ast.copy_location(ast.AugAssign(
+                    target=new_target, op=stmt.op, value=Loads().visit(stmt.value)), stmt))
             elif isinstance(stmt, ast.Expr):
-                body.append(ast.Expr(value=Loads().visit(stmt.value)))
+                body.append(ast.copy_location(ast.Expr(value=Loads().visit(stmt.value)), stmt))
             elif isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Return) and stmt.value is None):
                 continue
             else:
