@@ -11,11 +11,12 @@ from .simulation import (CompileError, DynamicalSystem, Network, NeuGroup, Simul
 
 from ._version import __version__
 
-__all__ = ["math", "integrators", "analysis", "visualize", "odeint", "sdeint", "ddeint", "fdeint", "integrate", "DynamicalSystem",
-           "NeuGroup", "TwoEndConn", "Network", "connect", "CompileError", "SimulationError"]
+__all__ = ["math", "integrators", "analysis", "visualize", "inputs", "measure", "odeint",
+           "sdeint", "ddeint", "fdeint", "integrate", "DynamicalSystem", "NeuGroup", "TwoEndConn",
+           "Network", "connect", "CompileError", "SimulationError"]
 
 
-_LAZY = ("analysis", "visualize", "models", "widgets")
+_LAZY = ("analysis", "visualize", "models", "widgets", "inputs", "measure")
 
 
 def __getattr__(name):
