@@ -18,7 +18,8 @@ import course_build
 from support import ROOT
 from test_browser_e2e import CHROMIUM, _require_browser
 
-pytestmark = pytest.mark.slow
+# one worker builds the site and slides for all three course test files (course_build.py)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("course")]
 
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 LOCAL = ("file:", "data:", "blob:")

@@ -21,6 +21,9 @@ from support import ROOT
 sys.path.insert(0, str(ROOT / "course"))
 import build_site  # noqa: E402
 
+# one worker builds the site and slides for all three course test files (course_build.py)
+pytestmark = pytest.mark.xdist_group("course")
+
 WIDGET_CALLS = re.compile(r"\b(?:integrator_lab|neuron_explorer|phase_plane_explorer)\(")
 # a script or style sheet that a page loads, and what it would load from another host
 LOADS = re.compile(r'<script[^>]+src="([^"]+)"|<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"'

@@ -23,6 +23,9 @@ import course_build
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "course"))
 import build_slides  # noqa: E402
+
+# one worker builds the site and slides for all three course test files (course_build.py)
+pytestmark = pytest.mark.xdist_group("course")
 # what a page would load from another host: CSS url(...)/@import, a module import, require([...])
 REMOTE_LOAD = re.compile(r"""url\(\s*["']?(?:https?:)?//[^)]*|import\s[^;]*?["'](?:https?:)?//[^"']*|"""
                          r"""require\([^)]*["'](?:https?:)?//[^"']*""")
