@@ -61,26 +61,31 @@ def braindyn_case(backend: str, n: int, repeats: int):
     return first, again, spikes
 
 
+@numba.njit(inline="always")
+def _hh_f(V, m, h, n, I):
+    """The slides' HH derivatives, with integer powers by multiplication (the fastest
+    hand-written form); inlined into the loops below as a closure would be."""
+    am = 0.1 * (V + 40) / (1 - math.exp(-(V + 40) / 10))
+    bm_ = 4.0 * math.exp(-(V + 65) / 18)
+    ah = 0.07 * math.exp(-(V + 65) / 20.)
+    bh = 1 / (1 + math.exp(-(V + 35) / 10))
+    an = 0.01 * (V + 55) / (1 - math.exp(-(V + 55) / 10))
+    bn = 0.125 * math.exp(-(V + 65) / 80)
+    n2 = n * n
+    dV = -120.0 * (m * m * m) * h * (V - 50.0) - 36.0 * (n2 * n2) * (V + 77.0) \
+        - 0.03 * (V + 54.387) + I
+    return dV, am * (1 - m) - bm_ * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n
+
+
 @numba.njit(fastmath=False)
 def _hh_rk4_numba(n_steps, dt, I, V, m, h, n, out):
-    def f(V, m, h, n):
-        am = 0.1 * (V + 40) / (1 - math.exp(-(V + 40) / 10))
-        bm_ = 4.0 * math.exp(-(V + 65) / 18)
-        ah = 0.07 * math.exp(-(V + 65) / 20.)
-        bh = 1 / (1 + math.exp(-(V + 35) / 10))
-        an = 0.01 * (V + 55) / (1 - math.exp(-(V + 55) / 10))
-        bn = 0.125 * math.exp(-(V + 65) / 80)
-        n2 = n * n    # integer powers by multiplication: the fastest hand-written form
-        dV = -120.0 * (m * m * m) * h * (V - 50.0) - 36.0 * (n2 * n2) * (V + 77.0) \
-            - 0.03 * (V + 54.387) + I
-        return dV, am * (1 - m) - bm_ * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n
     for s in range(n_steps):
         for i in range(V.shape[0]):
             v, a, b, c = V[i], m[i], h[i], n[i]
-            k1 = f(v, a, b, c)
-            k2 = f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3])
-            k3 = f(v + dt / 2 * k2[0], a + dt / 2 * k2[1], b + dt / 2 * k2[2], c + dt / 2 * k2[3])
-            k4 = f(v + dt * k3[0], a + dt * k3[1], b + dt * k3[2], c + dt * k3[3])
+            k1 = _hh_f(v, a, b, c, I)
+            k2 = _hh_f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3], I)
+            k3 = _hh_f(v + dt / 2 * k2[0], a + dt / 2 * k2[1], b + dt / 2 * k2[2], c + dt / 2 * k2[3], I)
+            k4 = _hh_f(v + dt * k3[0], a + dt * k3[1], b + dt * k3[2], c + dt * k3[3], I)
             V[i] = v + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
             m[i] = a + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
             h[i] = b + dt / 6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2])
@@ -92,25 +97,14 @@ def _hh_rk4_numba(n_steps, dt, I, V, m, h, n, out):
 def _hh_rk4_numba_spikes(n_steps, dt, I, V, m, h, n, spike, t_last, out):
     """The same loop doing all the work of the slides' class: also the spike flag
     (an upward crossing of 20 mV) and the time of the last spike, per neuron."""
-    def f(V, m, h, n):
-        am = 0.1 * (V + 40) / (1 - math.exp(-(V + 40) / 10))
-        bm_ = 4.0 * math.exp(-(V + 65) / 18)
-        ah = 0.07 * math.exp(-(V + 65) / 20.)
-        bh = 1 / (1 + math.exp(-(V + 35) / 10))
-        an = 0.01 * (V + 55) / (1 - math.exp(-(V + 55) / 10))
-        bn = 0.125 * math.exp(-(V + 65) / 80)
-        n2 = n * n
-        dV = -120.0 * (m * m * m) * h * (V - 50.0) - 36.0 * (n2 * n2) * (V + 77.0) \
-            - 0.03 * (V + 54.387) + I
-        return dV, am * (1 - m) - bm_ * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n
     for s in range(n_steps):
         t = s * dt
         for i in range(V.shape[0]):
             v, a, b, c = V[i], m[i], h[i], n[i]
-            k1 = f(v, a, b, c)
-            k2 = f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3])
-            k3 = f(v + dt / 2 * k2[0], a + dt / 2 * k2[1], b + dt / 2 * k2[2], c + dt / 2 * k2[3])
-            k4 = f(v + dt * k3[0], a + dt * k3[1], b + dt * k3[2], c + dt * k3[3])
+            k1 = _hh_f(v, a, b, c, I)
+            k2 = _hh_f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3], I)
+            k3 = _hh_f(v + dt / 2 * k2[0], a + dt / 2 * k2[1], b + dt / 2 * k2[2], c + dt / 2 * k2[3], I)
+            k4 = _hh_f(v + dt * k3[0], a + dt * k3[1], b + dt * k3[2], c + dt * k3[3], I)
             v_new = v + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
             spike[i] = v < 20.0 and v_new >= 20.0
             if spike[i]:
