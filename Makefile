@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev browser bench peers strip check-notebooks site slides assets node binder-check clean
+.PHONY: lab test test-fast install install-dev browser bubblewrap bench peers strip check-notebooks site slides assets node binder-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,12 @@ lab: $(VENV)/.installed
 	JUPYTER_CONFIG_PATH="$(abspath jupyter-config)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  $(BIN)/jupyter lab my-lessons/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# On CI (CI=true) the browser for the end-to-end test is installed first; elsewhere
-# that test is skipped, saying so, when the browser is missing (run `make browser`).
+# On CI (CI=true) the browser for the end-to-end test and bubblewrap for the grading
+# sandbox are installed first; elsewhere those tests are skipped, saying so, when
+# they are missing (run `make browser`, `make bubblewrap`).
 # The course's offline assets (npm packages, pinned) are fetched once into _build/npm.
-test: $(STAMP) assets $(if $(CI),browser)
-	$(BIN)/python -m pytest
+test: $(STAMP) assets $(if $(CI),browser bubblewrap)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Debian's Chromium (no browser downloads) for tests/test_browser_e2e.py; Playwright's
 # Python package comes with the dev extra.
@@ -49,8 +50,16 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
+# Debian's bubblewrap (bwrap): `braindyn grade` runs each submission in a sandbox of
+# its own (library/braindyn/homework/sandbox.py) and refuses to grade without it.
+bubblewrap:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; fi; }
+
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_odeint.py

@@ -206,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--max-output", type=int, default=2_000_000, metavar="BYTES",
                        help="bytes of output a cell may produce (default 2000000)")
     grade.add_argument("--force", action="store_true", help="replace an existing CSV")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="RISKY: grade without a sandbox where bubblewrap is missing. Each "
+                            "notebook then runs as you: it can read and change your files (the "
+                            "hidden tests, the other submissions, the grades), reach the "
+                            "network and leave processes behind. Use it only inside a "
+                            "throw-away container or VM made for grading")
     return parser
 
 
@@ -271,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "grade":
             from .homework import grade
             return grade.command(args.submissions, args.tests, args.out, args.timeout,
-                                 args.test_timeout, args.max_output, args.force)
+                                 args.test_timeout, args.max_output, args.force,
+                                 use_sandbox=not args.no_sandbox)
     except UsageError as e:
         print(f"braindyn {args.command}: error: {e}", file=sys.stderr)
         return 2

@@ -46,8 +46,10 @@ measured times in the feedback, and the output limit counted in bytes inside
 the kernel and reported before the time limit when a cell hits both (a flood
 that also loops forever reads "printed too much" every time; see notebooks.py).
 
-Grading runs the students' code with your permissions: it is not a sandbox.
-Run it as a user who can read nothing precious (or in a container).
+Each notebook runs in a sandbox of its own (sandbox.py: bubblewrap, no
+network, read-only system and kit, nothing of the grader's visible, limits,
+every process killed at the end); where none can be made ``grade`` refuses
+unless ``use_sandbox=False`` (``--no-sandbox``).
 """
 from __future__ import annotations
 
@@ -57,12 +59,13 @@ import json
 import pathlib
 import re
 import secrets
-import shutil
+import sys
 import zipfile
 from dataclasses import dataclass, field
 
 from .errors import NotebookError, UsageError
-from .notebooks import MAX_OUTPUT_BYTES, execute, fresh_workdir, parse_notebook
+from . import sandbox
+from .notebooks import MAX_OUTPUT_BYTES, CellProblem, parse_notebook
 
 DEFAULT_TIMEOUT = 300            # seconds for one notebook
 DEFAULT_TEST_TIMEOUT = 120       # seconds for one part's test
@@ -206,8 +209,59 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def default_limits(timeout: float, test_timeout: float, after_cells: int) -> sandbox.Limits:
+    """A sandbox's limits: its wall clock covers every section and after cell, kernel
+    starts and restarts included."""
+    wall = 3 * timeout + after_cells * test_timeout + 120
+    return sandbox.Limits(wall_seconds=wall, cpu_seconds=int(wall))
+
+
+class _Report:
+    """The runner's report, read as an Execution (problems and after outputs)."""
+
+    def __init__(self, data: dict):
+        self.problems = [CellProblem(**_fields(p, CellProblem)) for p in data.get("problems", [])]
+        self.after_outputs, self.after_problems = [], []
+        for results in data.get("after", {}).values():
+            for r in results:
+                self.after_outputs.append(list(r.get("outputs") or []))
+                p = r.get("problem")
+                self.after_problems.append(CellProblem(**_fields(p, CellProblem)) if p else None)
+        self.restarts = int(data.get("restarts", 0))
+
+
+def _fields(data, cls) -> dict:
+    """Only the fields of the dataclass ``cls``, as the right types (the report is data)."""
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    out = {}
+    for name, f in cls.__dataclass_fields__.items():
+        if name in data:
+            value = data[name]
+            out[name] = int(value) if f.type in ("int", int) else str(value)
+    return out
+
+
+def run_job(job: dict, use_sandbox: bool, limits: sandbox.Limits) -> tuple[_Report | None, str]:
+    """Run one job in a new sandbox (or a plain process); (report, "") or (None, why not)."""
+    command = [sys.executable, "-m", "braindyn.homework.runner"]
+    stdin = json.dumps(job).encode("utf-8")
+    done = sandbox.run(command, stdin, limits) if use_sandbox else \
+        sandbox.run_unsandboxed(command, stdin, limits)
+    if done.timed_out:
+        return None, (f"the notebook ran longer than {limits.wall_seconds:g} s in all and "
+                      f"was stopped")
+    try:
+        return _Report(json.loads(done.stdout.decode("utf-8"))), ""
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+        last = (done.stderr.strip().splitlines() or [""])[-1][:300]
+        return None, (f"the notebook's run ended without a readable report (exit status "
+                      f"{done.returncode}{': ' + last if last else ''})")
+
+
 def grade_one(path: pathlib.Path, folder: pathlib.Path, tests: HiddenTests, timeout: float,
-              test_timeout: float, max_output: int) -> Graded:
+              test_timeout: float, max_output: int, use_sandbox: bool = True,
+              limits: sandbox.Limits | None = None) -> Graded:
     """Grade one submission in its own temporary folder and kernel."""
     rel = path.relative_to(folder).as_posix()
     result = Graded(rel, *_identity_from_name(path.stem))
@@ -225,13 +279,16 @@ def grade_one(path: pathlib.Path, folder: pathlib.Path, tests: HiddenTests, time
              f".load({tests.sources!r})"]
     after += [f"__import__('braindyn.homework.grading_kernel', fromlist=['run'])"
               f".run({part!r}, globals(), {marker!r})" for part in tests.points]
-    workdir = fresh_workdir("braindyn-grade-")
-    try:
-        (workdir / NOTEBOOK_NAME).write_bytes(data)
-        execution = execute(nb, workdir, timeout=timeout, after=after,
-                            after_timeout=test_timeout, max_output=max_output)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()]
+    job = {"notebook": data.decode("utf-8"), "name": NOTEBOOK_NAME,
+           "sections": [{"name": "notebook", "cells": code, "after": after}],
+           "timeout": timeout, "after_timeout": test_timeout, "max_output": max_output}
+    execution, failure = run_job(job, use_sandbox, limits or default_limits(
+        timeout, test_timeout, len(after)))
+    if failure:
+        result.unreadable = failure
+        result.messages = {part: "not graded (see above)" for part in tests.points}
+        return result
     result.problems.extend(p.describe() for p in execution.problems)
 
     load_problem = execution.after_problems[0] if execution.after_problems else None
@@ -297,9 +354,17 @@ def _inside(path: pathlib.Path, folder: pathlib.Path) -> bool:
 def grade(submissions: str | pathlib.Path, tests_dir: str | pathlib.Path,
           out: str | pathlib.Path, timeout: float = DEFAULT_TIMEOUT,
           test_timeout: float = DEFAULT_TEST_TIMEOUT, max_output: int = MAX_OUTPUT_BYTES,
-          force: bool = False, progress=print) -> list[Graded]:
-    """Grade every submission; write the CSV and the feedback files; return the rows."""
+          force: bool = False, progress=print, use_sandbox: bool = True) -> list[Graded]:
+    """Grade every submission; write the CSV and the feedback files; return the rows.
+
+    Each submission runs in a sandbox of its own (sandbox.py); where none can be
+    made this refuses, unless ``use_sandbox`` is False (``--no-sandbox``)."""
     folder, out = pathlib.Path(submissions), pathlib.Path(out)
+    if use_sandbox and sandbox.problem() is not None:
+        raise UsageError(f"cannot grade in a sandbox: {sandbox.problem()}. Without one, "
+                         f"every student's code would run as you, with your files and the "
+                         f"network: pass --no-sandbox only if you accept that (e.g. inside a "
+                         f"container made for grading)")
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder of submissions")
     if out.suffix.lower() != ".csv":
@@ -323,7 +388,7 @@ def grade(submissions: str | pathlib.Path, tests_dir: str | pathlib.Path,
     results = []
     feedback_dir.mkdir(parents=True, exist_ok=True)
     for k, path in enumerate(paths, start=1):
-        g = grade_one(path, folder, tests, timeout, test_timeout, max_output)
+        g = grade_one(path, folder, tests, timeout, test_timeout, max_output, use_sandbox)
         safe = re.sub(r"[^\w.-]+", "_", g.submission.replace("/", "__"))
         feedback = feedback_dir / f"{safe}.txt"
         feedback.write_text(feedback_text(g, tests.points, tests.manual), encoding="utf-8")
@@ -357,9 +422,10 @@ def write_csv(out: pathlib.Path, results: list[Graded], parts: list[str],
 
 def command(submissions: str, tests: str, out: str, timeout: float = DEFAULT_TIMEOUT,
             test_timeout: float = DEFAULT_TEST_TIMEOUT, max_output: int = MAX_OUTPUT_BYTES,
-            force: bool = False) -> int:
+            force: bool = False, use_sandbox: bool = True) -> int:
     """The ``braindyn grade`` command; exit status 0 once the batch is done."""
-    results = grade(submissions, tests, out, timeout, test_timeout, max_output, force)
+    results = grade(submissions, tests, out, timeout, test_timeout, max_output, force,
+                    use_sandbox=use_sandbox)
     print(f"wrote {out} ({len(results)} submissions) and the feedback files in "
           f"{pathlib.Path(out).with_name(pathlib.Path(out).stem + '_feedback')}")
     return 0

@@ -145,21 +145,6 @@ class CellProblem:
         return f"{where} was not run: {self.evalue}"
 
 
-@dataclass
-class Execution:
-    """A finished run: the executed notebook and what went wrong."""
-
-    notebook: NotebookNode                      # the student's cells, with their new outputs
-    problems: list[CellProblem] = field(default_factory=list)
-    after_outputs: list[list] = field(default_factory=list)     # outputs of each ``after`` cell
-    after_problems: list[CellProblem | None] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
@@ -241,151 +226,324 @@ def kernel_env(workdir: pathlib.Path) -> dict[str, str]:
     return env
 
 
+@dataclass
+class Section:
+    """Cells run together: the setup, or one part of an assignment, with its own time
+    budget, and ``after`` cells (the tools' own code: self-check verdicts, the
+    grader's collectors) run once its cells are done, each with its own limit."""
+
+    name: str                   # "setup", "part1", ...: what the after cells report under
+    cells: list[int]            # indices of the notebook's code cells, in order
+    after: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AfterResult:
+    """What one ``after`` cell printed, or why it could not run to the end."""
+
+    outputs: list = field(default_factory=list)
+    problem: CellProblem | None = None
+
+
+@dataclass
+class Execution:
+    """A finished run: the executed notebook and what went wrong."""
+
+    notebook: NotebookNode                      # the student's cells, with their new outputs
+    problems: list[CellProblem] = field(default_factory=list)
+    after: dict[str, list[AfterResult]] = field(default_factory=dict)   # per section
+    restarts: int = 0                           # kernels started again after one died
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def after_outputs(self) -> list[list]:
+        """The outputs of every after cell, in order (all sections)."""
+        return [r.outputs for rs in self.after.values() for r in rs]
+
+    @property
+    def after_problems(self) -> list[CellProblem | None]:
+        return [r.problem for rs in self.after.values() for r in rs]
+
+
+# A part starts at a markdown heading that names it: "## 第二部分 ... / Part 2: ...".
+_PART_HEADING = re.compile(r"^\s{0,3}#{1,6}\s.*?\bPart\s+(\d+)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def sections_of(nb: NotebookNode) -> list[Section]:
+    """The notebook's code cells grouped by part: ``setup`` (the cells before the
+    first part), then ``part1``, ``part2``, ... as the markdown headings say
+    ("Part 1", in any heading level).  A notebook without such headings is one
+    section, ``notebook``.  A heading of a part seen before (or of a smaller
+    number) does not start a new section."""
+    sections = [Section("setup", [])]
+    seen = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            numbers = [int(n) for n in _PART_HEADING.findall(cell.get("source", ""))]
+            if numbers and numbers[0] > seen:
+                seen = numbers[0]
+                sections.append(Section(f"part{seen}", []))
+        elif cell.cell_type == "code" and cell.get("source", "").strip():
+            sections[-1].cells.append(i)
+    if len(sections) == 1:
+        sections[0].name = "notebook"
+    elif not sections[0].cells:
+        sections.pop(0)
+    return sections
+
+
+class _TimeLimit:
+    """The deadline the client's timeout function reads (one per section or after cell)."""
+
+    def __init__(self):
+        self.deadline = time.monotonic()
+
+    def start(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+
+    def left(self, cell=None) -> float:
+        return max(1.0, self.deadline - time.monotonic())
+
+
+class _Kernel:
+    """One kernel and its client: cells in, (kind, ename, evalue, tail) out."""
+
+    def __init__(self, metadata, workdir: pathlib.Path, max_output: int, prelude: str,
+                 startup_timeout: float, env: dict[str, str]):
+        import contextlib
+        import subprocess
+
+        self.nb = nbformat.v4.new_notebook(metadata=metadata)
+        self.limit = _TimeLimit()
+        self.max_output = max_output
+        self.client = _make_client_class()(
+            self.nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
+            error_on_timeout={"ename": _TIME_LIMIT_ENAME, "evalue": "", "traceback": []},
+            timeout_func=self.limit.left, startup_timeout=startup_timeout,
+            shutdown_kernel="immediate", record_timing=False,
+            # ipykernel's own start-up warnings would reach the student's terminal
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # nbclient's stream coalescing runs a regex that is quadratic on one long
+            # line (a 3 MB print takes hours): keep the streams as they come.
+            coalesce_streams=False, resources={"metadata": {"path": str(workdir)}})
+        self.client.max_output = max_output
+        self.client.on_cell_executed = self.client.remember_reply
+        self.alive = True
+        self._stack = contextlib.ExitStack()
+        try:
+            # The kernel's own stdout and stderr go nowhere: what a cell prints reaches
+            # the client as messages; nothing of the kernel can write to ours.
+            self._stack.enter_context(self.client.setup_kernel(
+                env=env, cwd=str(workdir), stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL))
+        except BaseException:
+            self._stack.close()
+            raise
+        self.limit.start(startup_timeout)
+        self.run(prelude, store_history=False)
+
+    def run(self, source_or_cell, store_history: bool = True):
+        """Run one cell until the current deadline; (kind, ename, evalue, tail, cell).
+
+        kind is "" (fine), "error", "timeout", "output" (too much) or "dead".  Too
+        much output is reported before the time limit: the output limit is
+        counted in bytes, in the kernel, and reached at the same point on every
+        run; when a cell is stopped by the time limit depends on the machine."""
+        from nbclient.exceptions import DeadKernelError
+
+        cell = source_or_cell if isinstance(source_or_cell, dict) else \
+            nbformat.v4.new_code_cell(source_or_cell)
+        cell = nbformat.from_dict(json.loads(json.dumps(cell)))
+        cell.outputs, cell.execution_count = [], None
+        self.nb.cells.append(cell)
+        self.client.start_cell()
+        try:
+            self.client.execute_cell(cell, len(self.nb.cells) - 1, store_history=store_history)
+        except DeadKernelError:
+            self.alive = False
+            return "dead", "", "", "", cell
+        except Exception as e:      # the kernel's channels failed (it died mid-message)
+            self.alive = False
+            return "dead", "", f"{type(e).__name__}", "", cell
+        ename, evalue, tail = _error_from_outputs(cell.outputs)
+        if self.client.flooded or self.client.last_reply_ename == _OUTPUT_LIMIT_ENAME:
+            return "output", "", f"more than {self.max_output:,} bytes of output", "", cell
+        if self.client.last_reply_ename == _TIME_LIMIT_ENAME:
+            return "timeout", "", "", "", cell
+        if ename:
+            return "error", ename, evalue, tail, cell
+        return "", "", "", "", cell
+
+    def out_of_time(self) -> bool:
+        return self.client.last_reply_ename == _TIME_LIMIT_ENAME
+
+    def responds(self) -> bool:
+        """After an interrupted cell: does the kernel still answer a trivial one?"""
+        self.limit.start(_ALIVE_PROBE_TIMEOUT)
+        kind = self.run("pass", store_history=False)[0]
+        if kind:
+            self.alive = False
+        return self.alive
+
+    def close(self) -> None:
+        try:
+            self._stack.close()
+        except Exception:           # a kernel that died is cleaned up as far as it goes
+            pass
+        self.alive = False
+
+
 def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
+            sections: list[Section] | None = None, after: list[str] = (),
             stop_on_error: bool = False, max_output: int = MAX_OUTPUT_BYTES,
-            after: list[str] = (), after_timeout: float = 60.0,
-            startup_timeout: float = 60.0) -> Execution:
+            after_timeout: float = 60.0, startup_timeout: float = 60.0,
+            max_restarts: int = 6, env: dict[str, str] | None = None) -> Execution:
     """Run ``nb`` (a copy is made) in a fresh kernel whose working directory is ``workdir``.
 
-    ``timeout`` (seconds) is the budget of all code cells together.  With
-    ``stop_on_error`` the run stops at the first problem, otherwise every cell
-    runs as in Jupyter's "Run All" with errors allowed.  ``after`` cells run
-    afterwards in the same kernel (unless it died or is stuck), each with
-    ``after_timeout`` seconds.
+    The code cells run section by section (``sections``; by default the whole
+    notebook is one section, with ``after`` as its after cells).  Each section's
+    cells share ``timeout`` seconds: a cell that outlives the budget is
+    interrupted and the rest of that section is skipped, while the next section
+    starts with a budget of its own.  With ``stop_on_error`` the run stops at the
+    first problem; otherwise every cell runs, as in Jupyter's "Run All" with
+    errors allowed.  Each section's after cells get ``after_timeout`` seconds each.
+
+    When the kernel dies (``exit()``, a crash, out of memory) or stops answering,
+    a new one is started, the cells that had run cleanly are run again in order
+    (the state the next cells expect, made by the earlier cells only), and the
+    run goes on after the cell that killed it: it costs that cell, not the parts
+    after it.  At most ``max_restarts`` times.
     """
     from jupyter_client.kernelspec import NoSuchKernel
-    from nbclient.exceptions import DeadKernelError
 
     workdir = pathlib.Path(workdir)
     student = nbformat.from_dict(json.loads(json.dumps(nb)))     # deep copy
-    code = [i for i, c in enumerate(student.cells) if c.cell_type == "code" and c.source.strip()]
-    run_nb = nbformat.v4.new_notebook(metadata=student.metadata)
-    prelude = _PRELUDE + _INSTALL_CAP.format(limit=int(max_output))
-    run_nb.cells = ([nbformat.v4.new_code_cell(prelude)] + [student.cells[i] for i in code]
-                    + [nbformat.v4.new_code_cell(src) for src in after])
     for cell in student.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-
-    deadline = [time.monotonic() + timeout]
-    client = _make_client_class()(
-        run_nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-        error_on_timeout={"ename": _TIME_LIMIT_ENAME, "evalue": "", "traceback": []},
-        timeout_func=lambda cell: max(1.0, deadline[0] - time.monotonic()),
-        startup_timeout=startup_timeout, shutdown_kernel="immediate", record_timing=False,
-        # ipykernel's own start-up warnings would reach the student's terminal
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        # nbclient's stream coalescing runs a regex that is quadratic on one long
-        # line (a 3 MB print takes hours): keep the streams as they come.
-        coalesce_streams=False, resources={"metadata": {"path": str(workdir)}})
-    client.max_output = max_output
+    if sections is None:
+        code = [i for i, c in enumerate(student.cells)
+                if c.cell_type == "code" and c.source.strip()]
+        sections = [Section("notebook", code, list(after))]
+    prelude = _PRELUDE + _INSTALL_CAP.format(limit=int(max_output))
+    kernel_environment = env if env is not None else kernel_env(workdir)
     result = Execution(notebook=student)
     started = time.monotonic()
-    kernel_usable, timed_out = True, False
+    clean: list[int] = []           # cells that ran to their end (an error included), in order
+    kernel: _Kernel | None = None
+    stopped = False
 
-    def run_cell(run_index: int) -> tuple[str, str, str, str]:
-        """Run one cell; return (kind, ename, evalue, traceback tail), kind "" if fine.
+    starts = 0
 
-        Too much output is reported before the time limit: the output limit is
-        counted in bytes, in the kernel, and reached at the same point on every
-        run; when a cell is stopped by the time limit depends on the machine."""
-        client.start_cell()
-        cell = client.execute_cell(run_nb.cells[run_index], run_index, store_history=run_index > 0
-                                   and run_index <= len(code))
-        ename, evalue, tail = _error_from_outputs(cell.outputs)
-        if client.flooded or client.last_reply_ename == _OUTPUT_LIMIT_ENAME:
-            return "output", "", f"more than {max_output:,} bytes of output", ""
-        if client.last_reply_ename == _TIME_LIMIT_ENAME:
-            return "timeout", "", "", ""
-        if ename:
-            return "error", ename, evalue, tail
-        return "", "", "", ""
-
-    def out_of_time() -> bool:
-        """Did the last cell use up its time (whatever run_cell reported)?"""
-        return client.last_reply_ename == _TIME_LIMIT_ENAME
-
-    client.on_cell_executed = client.remember_reply
-    try:
-        with client.setup_kernel(env=kernel_env(workdir), cwd=str(workdir)):
-            run_cell(0)                                   # the prelude
-            deadline[0] = time.monotonic() + timeout      # the budget starts now
-            stopped = False
-            for k, nb_index in enumerate(code):
-                line = first_line(student.cells[nb_index])
-                if stopped:
-                    result.problems.append(CellProblem(nb_index, "skipped", evalue="an earlier "
-                                                       "cell stopped the run", line=line))
-                    continue
-                try:
-                    kind, ename, evalue, tail = run_cell(k + 1)
-                except DeadKernelError:
-                    result.problems.append(CellProblem(
-                        nb_index, "dead", evalue="out of memory, a crash, or exit() in the code",
-                        line=line))
-                    stopped, kernel_usable = True, False
-                    continue
-                finally:
-                    student.cells[nb_index].outputs = run_nb.cells[k + 1].get("outputs", [])
-                    student.cells[nb_index].execution_count = run_nb.cells[k + 1].get(
-                        "execution_count")
-                if kind == "timeout":
-                    result.problems.append(CellProblem(
-                        nb_index, "timeout", evalue=f"the time limit of {timeout:g} s for the "
-                        f"whole notebook was reached", line=line))
-                elif kind:
-                    result.problems.append(CellProblem(nb_index, kind, ename, evalue, line, tail))
-                stopped = stop_on_error and bool(kind)
-                if out_of_time():          # the budget is spent: the next cells cannot run
-                    stopped, timed_out = True, True
-            if timed_out and kernel_usable:
-                kernel_usable = _responds(client, run_nb)
-            for j, _src in enumerate(after):
-                run_index = 1 + len(code) + j
-                if not kernel_usable:
-                    result.after_outputs.append([])
-                    result.after_problems.append(CellProblem(
-                        -1, "skipped", line="(checks)", evalue="the kernel stopped responding"))
-                    continue
-                deadline[0] = time.monotonic() + after_timeout
-                try:
-                    kind, ename, evalue, tail = run_cell(run_index)
-                except DeadKernelError:
-                    kernel_usable = False
-                    kind, ename, evalue, tail = "dead", "", "the kernel died", ""
-                result.after_outputs.append(run_nb.cells[run_index].get("outputs", []))
-                if kind == "timeout":
-                    evalue = f"it took longer than {after_timeout:g} s"
-                if kind != "dead" and out_of_time() and kernel_usable:
-                    kernel_usable = _responds(client, run_nb)
-                result.after_problems.append(
-                    CellProblem(-1, kind, ename, evalue, "(checks)", tail) if kind else None)
-    except NoSuchKernel:
-        raise UsageError("no Jupyter kernel named python3: install ipykernel in this "
-                         "environment (pip install ipykernel)") from None
-    except (DeadKernelError, RuntimeError, TimeoutError) as e:   # died starting or stopping
-        if not result.problems:
+    def new_kernel() -> _Kernel | None:
+        """A kernel with the clean cells run again (None: it would not start)."""
+        nonlocal kernel, starts
+        if kernel is not None:
+            kernel.close()
+        if starts:
+            result.restarts += 1
+        starts += 1
+        kernel = None
+        try:
+            k = _Kernel(student.metadata, workdir, max_output, prelude, startup_timeout,
+                        kernel_environment)
+        except NoSuchKernel:
+            raise UsageError("no Jupyter kernel named python3: install ipykernel in this "
+                             "environment (pip install ipykernel)") from None
+        except Exception as e:     # died while starting
             result.problems.append(CellProblem(-1, "dead", line="(kernel start)",
                                                evalue=f"the kernel could not start: {e}"))
+            return None
+        k.limit.start(timeout)
+        for index in clean:
+            kind = k.run(student.cells[index])[0]
+            if kind == "dead" or (kind == "timeout" and not k.responds()):
+                break           # the state cannot be rebuilt: go on with what there is
+        kernel = k
+        return k
+
+    def usable() -> _Kernel | None:
+        if kernel is not None and kernel.alive:
+            return kernel
+        if starts > max_restarts:
+            return None
+        return new_kernel()
+
+    try:
+        for section in sections:
+            k = usable()
+            if k is not None:
+                k.limit.start(timeout)
+            for position, index in enumerate(section.cells):
+                line = first_line(student.cells[index])
+                if stopped or k is None:
+                    why = "an earlier cell stopped the run" if stopped else \
+                        "the kernel could not be started again"
+                    result.problems.append(CellProblem(index, "skipped", evalue=why, line=line))
+                    continue
+                kind, ename, evalue, tail, ran = k.run(student.cells[index])
+                student.cells[index].outputs = ran.get("outputs", [])
+                student.cells[index].execution_count = ran.get("execution_count")
+                if kind == "dead":
+                    result.problems.append(CellProblem(
+                        index, "dead", evalue="out of memory, a crash, or exit() in the code",
+                        line=line))
+                    stopped = stop_on_error
+                    k = None if stopped else usable()
+                    if k is not None:
+                        k.limit.start(timeout)
+                    continue
+                if kind == "timeout":
+                    result.problems.append(CellProblem(
+                        index, "timeout", evalue=f"the time limit of {timeout:g} s for "
+                        f"{_section_label(section)} was reached", line=line))
+                elif kind:
+                    result.problems.append(CellProblem(index, kind, ename, evalue, line, tail))
+                if kind in ("", "error"):
+                    clean.append(index)      # run again after a restart: the same state
+                stopped = stop_on_error and bool(kind)
+                if k.out_of_time():     # the budget is spent: skip the rest of the section
+                    for rest in section.cells[position + 1:]:
+                        result.problems.append(CellProblem(
+                            rest, "skipped", evalue=f"the time limit for "
+                            f"{_section_label(section)} was reached in an earlier cell",
+                            line=first_line(student.cells[rest])))
+                    if not k.responds():
+                        k = None
+                    break
+            results = result.after.setdefault(section.name, [])
+            for source in section.after:
+                k = usable()
+                if k is None:
+                    results.append(AfterResult([], CellProblem(
+                        -1, "skipped", line="(checks)", evalue="the kernel stopped responding")))
+                    continue
+                k.limit.start(after_timeout)
+                kind, ename, evalue, tail, ran = k.run(source, store_history=False)
+                if kind == "timeout":
+                    evalue = f"it took longer than {after_timeout:g} s"
+                    k.responds()
+                elif kind == "dead":
+                    evalue = "the kernel died"
+                results.append(AfterResult(ran.get("outputs", []), CellProblem(
+                    -1, kind, ename, evalue, "(checks)", tail) if kind else None))
+    finally:
+        if kernel is not None:
+            kernel.close()
     result.seconds = time.monotonic() - started
     return result
 
 
-def _responds(client, run_nb) -> bool:
-    """After an interrupted cell: does the kernel still answer?"""
-    probe = nbformat.v4.new_code_cell("pass")
-    run_nb.cells.append(probe)
-    saved = client.timeout_func
-    client.timeout_func = lambda cell: _ALIVE_PROBE_TIMEOUT
-    try:
-        client.start_cell()
-        client.execute_cell(probe, len(run_nb.cells) - 1, store_history=False)
-        return client.last_reply_ename != _TIME_LIMIT_ENAME
-    except Exception:
-        return False
-    finally:
-        client.timeout_func = saved
-        run_nb.cells.pop()
+def _section_label(section: Section) -> str:
+    if section.name == "notebook":
+        return "the whole notebook"
+    if section.name.startswith("part"):
+        return f"part {section.name[4:]}"
+    return f"the {section.name} cells"
 
 
 def fresh_workdir(prefix: str = "braindyn-") -> pathlib.Path:
