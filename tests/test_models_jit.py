@@ -91,8 +91,21 @@ def poisson():
     return M.PoissonGroup(50, 200.0, name="Poisson"), []
 
 
+def gap_junctions():
+    """LIF groups joined by gap junctions of one conductance, FitzHugh-Nagumo cells
+    coupled among themselves with one conductance per junction."""
+    a, b = M.LIF(3, name="a", V_initial=-60.0), M.LIF(2, name="b")
+    fhn = M.FitzHughNagumo(3, name="fhn")
+    ab = M.GapJunction(a, b, bp.connect.FixedProb(0.6, seed=3), g=0.02)
+    ring = M.GapJunction(fhn, fhn, np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]], dtype=bool),
+                         g=np.array([0.05, 0.1, 0.2]))
+    return bp.Network(a, b, fhn, ab=ab, ring=ring), [
+        ("a.input", np.array([1.0, 2.5, 0.5])), ("fhn.input", np.array([0.4, 0.5, 0.6]))]
+
+
 GROUPS = {"neurons": all_neurons, "synapses": all_synapses, "rate rules": rate_rules,
-          "channels": channels, "CANN and ESN": rate_networks, "Poisson": poisson}
+          "channels": channels, "CANN and ESN": rate_networks, "Poisson": poisson,
+          "gap junctions": gap_junctions}
 
 
 def final_state(build, jit, duration=20.0, dt=0.1):
@@ -155,7 +168,7 @@ def test_two_groups_of_one_model_keep_their_own_parameters_when_compiled():
                 f"jit=True this means another group's compiled step was used")
 
 
-@pytest.mark.parametrize("group", ["channels", "synapses"])
+@pytest.mark.parametrize("group", ["channels", "synapses", "gap junctions"])
 def test_jax_backend_matches_numpy(group):
     reference = final_state(GROUPS[group], jit=False)
     bm.use_backend("jax")

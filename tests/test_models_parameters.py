@@ -33,7 +33,8 @@ from braindyn.math.variable import Variable
 from braindyn.simulation.monitor import Monitor
 from braindyn.simulation.state import state_variables
 from support import _restore_backend, backend  # noqa: F401
-from test_models_jit import all_neurons, all_synapses, poisson, rate_networks, rate_rules
+from test_models_jit import (all_neurons, all_synapses, gap_junctions, poisson, rate_networks,
+                             rate_rules)
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +69,7 @@ def liquid():
 
 GROUPS = {"neurons": all_neurons, "synapses": all_synapses, "rate rules": rate_rules,
           "channels": channels, "CANN and ESN": rate_networks, "Poisson": poisson,
-          "EINet": ei_network, "LSM": liquid}
+          "EINet": ei_network, "LSM": liquid, "gap junctions": gap_junctions}
 
 
 # -- scaling the parameters ---------------------------------------------------------------

@@ -5,6 +5,7 @@ See ``README.md`` in this folder for what lives in which module.
 from . import hodgkin_huxley
 from .channels import IK, IL, INa, CalciumDecay, Channel, CondNeuGroup, ICaN, ICaT, Ih
 from .delivery import SpikeDelay, pre2post_sum
+from .gap_junction import GapJunction
 from .hodgkin_huxley import hh_derivatives
 from .learning import BCM, STDP, Oja
 from .networks import CANN1D, EINet
@@ -30,7 +31,7 @@ __all__ = [
     # synapses
     "Synapse", "Exponential", "DualExponential", "Alpha", "VoltageJump", "AMPA", "GABAa",
     "GABAb", "NMDA", "mg_block", "STP", "STP_FACILITATION", "STP_DEPRESSION",
-    "SpikeDelay", "pre2post_sum",
+    "SpikeDelay", "pre2post_sum", "GapJunction",
     # networks
     "EINet", "CANN1D", "EchoStateNetwork", "LiquidStateMachine",
     # learning
