@@ -64,6 +64,50 @@ def test_spike_times_of_the_hh_reference_as_the_reference_finds_them():
     assert np.max(np.abs(got - ref["spike_times_ms"])) < 0.02    # linear reading on 0.1 ms
 
 
+def test_hermite_crossings_read_a_cubic_exactly():
+    # x(t) = (t - a)(t - b)(t - c) + 7 rises through 7 at a and c (falls at b); the
+    # cubic that matches x and dx/dt at the ends of a step is x itself there, so the
+    # crossings are the roots, while the straight line between samples misses them
+    a, b, c = 1.234, 2.5, 3.876
+    ts = np.arange(0.0, 5.01, 0.3)                   # no sample on a root
+    x = (ts - a) * (ts - b) * (ts - c) + 7.0
+    dx = (ts - b) * (ts - c) + (ts - a) * (ts - c) + (ts - a) * (ts - b)
+    np.testing.assert_allclose(measure.spike_times(ts, x, 7.0, slopes=dx), [a, c],
+                               rtol=0, atol=1e-12)
+    assert np.max(np.abs(measure.spike_times(ts, x, 7.0) - [a, c])) > 5e-3
+    # one column per neuron; the same steps as the straight line; a sample on the threshold
+    two = measure.spike_times(ts, np.stack([x, -x + 14.0], 1), 7.0,
+                              slopes=np.stack([dx, -dx], 1))
+    np.testing.assert_allclose(two[0], [a, c], atol=1e-12)
+    np.testing.assert_allclose(two[1], [b], atol=1e-12)
+    ts3 = np.array([0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(measure.spike_times(ts3, [0.0, 1.0, 3.0], 1.0,
+                                                      slopes=[5.0, 0.0, 2.0]), [1.0])
+
+
+def test_hermite_crossings_are_fourth_order_the_straight_line_second():
+    want = np.array([np.pi / 6, np.pi / 6 + 2 * np.pi])       # sin t = 1/2, rising
+    dts = np.array([0.2, 0.1, 0.05, 0.025])
+    line, cubic = [], []
+    for dt in dts:
+        ts = np.arange(0.0, 13.0, dt)
+        line.append(np.max(np.abs(measure.spike_times(ts, np.sin(ts), 0.5) - want)))
+        cubic.append(np.max(np.abs(measure.spike_times(ts, np.sin(ts), 0.5,
+                                                       slopes=np.cos(ts)) - want)))
+    assert np.polyfit(np.log(dts), np.log(line), 1)[0] == pytest.approx(2, abs=0.3)
+    assert np.polyfit(np.log(dts), np.log(cubic), 1)[0] == pytest.approx(4, abs=0.3)
+
+
+def test_slopes_are_refused_where_they_cannot_be_used():
+    ts, V = np.arange(3.0), np.array([-1.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match="shape of x"):
+        measure.spike_times(ts, V, 0.0, slopes=[1.0, 2.0])
+    with pytest.raises(ValueError, match="initial= and slopes="):
+        measure.spike_times(ts, V, 0.0, initial=-2.0, slopes=np.ones(3))
+    with pytest.raises(ValueError, match="threshold="):
+        measure.spike_times(ts, [0, 1, 0], slopes=np.ones(3))
+
+
 # -- rates, counts, variability -----------------------------------------------------------------
 
 def test_counts_and_rates_in_windows_closed_on_the_right():
@@ -192,6 +236,23 @@ def test_spike_time_error_nearest_neighbours_and_counts():
     assert measure.spike_time_error([], []).max_error == 0.0
     assert measure.spike_time_error([], [3.0]).max_error == math.inf
     assert "3 spikes (reference 3)" in str(e)
+
+
+def test_spike_time_error_in_order_is_the_drift():
+    # a run 8 % slow that loses the last spike: the k-th spike is 0.08 * r_k late
+    reference = 10.0 * np.arange(1, 9)                 # 10, ..., 80 ms
+    times = 1.08 * reference[:7]                       # 10.8, ..., 75.6 ms
+    e = measure.spike_time_error(times, reference, pairing="order")
+    assert e.max_error == pytest.approx(0.08 * 70) and e.mean_error == pytest.approx(0.08 * 40)
+    assert (e.count, e.count_reference, e.pairing) == (7, 8, "order")
+    assert "k-th spike against the k-th" in str(e)
+    # nearest neighbours pair the late spikes with the next reference spike:
+    # 64.8 ms with 60, 75.6 with 80, and reference 70 with 64.8 (5.2 ms)
+    assert measure.spike_time_error(times, reference).max_error == pytest.approx(5.2)
+    assert measure.spike_time_error([], [], pairing="order").max_error == 0.0
+    assert measure.spike_time_error([1.0], [], pairing="order").max_error == math.inf
+    with pytest.raises(ValueError, match="pairing"):
+        measure.spike_time_error(times, reference, pairing="index")
 
 
 def _filtered(train, t, tau):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import braindyn as bp
+from braindyn import measure
 from braindyn.integrators import get_method
 
 from .problems import Problem, get_problem, numpy_backend
@@ -39,9 +40,14 @@ class Run:
     diverged: bool
     t_diverged: float | None        # first time of an inf, NaN or out-of-range value
     max_error: float                # max |first variable - reference| (inf if diverged)
-    spike_times: np.ndarray | None = None
+    spike_times: np.ndarray | None = None   # upward crossings of the threshold (ms)
     n_spikes_reference: int | None = None
-    spike_time_error: float | None = None   # max |t_k - t_k ref| over matched spikes
+    # max |t - nearest reference spike| (ms), in both directions: spike_error.max_error
+    # (None when there is no spike on one side)
+    spike_time_error: float | None = None
+    # the spikes against the reference's, each paired with its nearest neighbour, with the
+    # counts: measure.spike_time_error(spike_times, reference spike times)
+    spike_error: measure.SpikeTimeError | None = None
 
     def summary(self) -> str:
         """One line: method, dt, error or 'diverged', cost."""
@@ -90,27 +96,15 @@ def evaluations_per_step(problem: str | Problem, method: str) -> int:
 
 
 def crossing_times(ts, v, threshold, slopes_at=None):
-    """Times where ``v`` crosses ``threshold`` upwards.
-
-    Between the two steps around a crossing, v is read from a straight line,
-    or, when ``slopes_at(i)`` gives dv/dt at steps ``i`` (an index array), from
-    the cubic that matches v and dv/dt at both ends (Hermite interpolation),
-    whose error is O(dt^4) instead of the line's O(dt^2).
+    """Times where ``v`` crosses ``threshold`` upwards: ``measure.spike_times(ts, v,
+    threshold)``, read from the straight line between the two steps around a
+    crossing, or, when ``slopes_at(i)`` gives dv/dt at steps ``i`` (an index array),
+    from the cubic that matches v and dv/dt at both ends (Hermite interpolation,
+    ``slopes=``), whose error is O(dt^4) instead of the line's O(dt^2).
     """
-    ts, v = np.asarray(ts), np.asarray(v)
-    i = np.nonzero((v[:-1] < threshold) & (v[1:] >= threshold))[0]
-    h = ts[i + 1] - ts[i]
-    s = (threshold - v[i]) / (v[i + 1] - v[i])      # fraction of the step, on the line
-    if slopes_at is not None and len(i):
-        v0, v1 = v[i], v[i + 1]
-        d0, d1 = h * slopes_at(i), h * slopes_at(i + 1)
-        for _ in range(4):  # Newton's method on the Hermite cubic p(s) = threshold
-            p = (2 * s**3 - 3 * s**2 + 1) * v0 + (s**3 - 2 * s**2 + s) * d0 \
-                + (-2 * s**3 + 3 * s**2) * v1 + (s**3 - s**2) * d1
-            dp = (6 * s**2 - 6 * s) * v0 + (3 * s**2 - 4 * s + 1) * d0 \
-                + (-6 * s**2 + 6 * s) * v1 + (3 * s**2 - 2 * s) * d1
-            s = np.clip(s - (p - threshold) / np.where(dp == 0, 1.0, dp), 0.0, 1.0)
-    return ts[i] + s * h
+    ts, v = np.asarray(ts, dtype=float), np.asarray(v, dtype=float)
+    slopes = None if slopes_at is None else np.asarray(slopes_at(np.arange(len(ts))))
+    return measure.spike_times(ts, v, threshold, slopes=slopes)
 
 
 # -- running --------------------------------------------------------------------------
@@ -188,11 +182,11 @@ def _run(problem: Problem, name: str, dt: float, input, jit: bool) -> Run:
     if problem.threshold is not None and reference.spike_times is not None:
         run.n_spikes_reference = len(reference.spike_times)
         if not diverged:
-            def slopes_at(i):
-                return np.asarray(problem.f(*ys[i].T, ts[i], *params)[0])
-            run.spike_times = crossing_times(ts, ys[:, 0], problem.threshold, slopes_at)
-            k = min(len(run.spike_times), len(reference.spike_times))
-            if k:
-                run.spike_time_error = float(np.max(np.abs(
-                    run.spike_times[:k] - reference.spike_times[:k])))
+            with np.errstate(all="ignore"):     # dV/dt at every step, for the cubic reading
+                slopes = np.asarray(problem.f(*ys.T, ts, *params)[0], dtype=float)
+            run.spike_times = measure.spike_times(ts, ys[:, 0], problem.threshold,
+                                                  slopes=np.broadcast_to(slopes, ts.shape))
+            run.spike_error = measure.spike_time_error(run.spike_times, reference.spike_times)
+            if len(run.spike_times) and len(reference.spike_times):
+                run.spike_time_error = run.spike_error.max_error
     return run
