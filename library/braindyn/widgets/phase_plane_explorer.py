@@ -68,6 +68,7 @@ from ..analysis.stability import (CENTER, DEGENERATE, SADDLE, SADDLE_NODE, STABL
                                   STABLE_FOCUS, STABLE_NODE, UNSTABLE, UNSTABLE_FOCUS,
                                   UNSTABLE_NODE)
 from ..integrators.signature import read_signature
+from .. import measure
 from .figure_view import FigureView
 from .slider_grid import GridSlider
 
@@ -504,8 +505,7 @@ class PhasePlaneExplorer(widgets.VBox):
         # upward crossings of the middle of the late swing, over the whole run:
         # a slow cycle (class I near onset) may fit only once into the late half
         mid = (x.max() + x.min()) / 2
-        up = np.flatnonzero((xs[:-1] < mid) & (xs[1:] >= mid))
-        crossings = ts[up] + (mid - xs[up]) / (xs[up + 1] - xs[up]) * (ts[up + 1] - ts[up])
+        crossings = measure.spike_times(ts, xs, threshold=mid)   # upward, interpolated
         periods = np.diff(crossings)[1:] if len(crossings) > 2 else np.diff(crossings)
         return True, (float(np.mean(periods)) if len(periods) else None)
 
