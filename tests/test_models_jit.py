@@ -29,6 +29,7 @@ NEURONS = {   # name: (class, parameters, constant input)
     "WilsonCowan": (M.WilsonCowan, {}, 1.25),
     "LinearRate": (M.LinearRate, {}, 0.7),
     "SpikeInput": (M.SpikeInput, {}, 1.0),
+    "PinskyRinzel": (M.PinskyRinzel, {}, 1.5),
 }
 
 PRE_SPIKES = dict(indices=[0, 1, 2, 3, 0, 1, 0, 2, 3, 0, 1, 0],

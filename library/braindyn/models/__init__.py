@@ -15,6 +15,7 @@ from .neurons_integrate_fire import GIF, LIF, AdExIF, ExpIF, QuaIF
 from .neurons_izhikevich import CELL_TYPES, Izhikevich, ResonateFire
 from .neurons_rate import LinearRate, WilsonCowan
 from .neurons_reduced import FitzHughNagumo, HindmarshRose
+from .pinsky_rinzel import PinskyRinzel
 from .reservoirs import EchoStateNetwork, LiquidStateMachine
 from .synapses import Alpha, DualExponential, Exponential, Synapse, VoltageJump
 from .synapses_kinetic import AMPA, NMDA, GABAa, GABAb, mg_block
@@ -25,6 +26,7 @@ __all__ = [
     # neurons
     "HH", "MorrisLecar", "LIF", "QuaIF", "ExpIF", "AdExIF", "GIF", "Izhikevich", "CELL_TYPES",
     "ResonateFire", "FitzHughNagumo", "HindmarshRose", "WilsonCowan", "LinearRate",
+    "PinskyRinzel",
     "SpikeTimeGroup", "SpikeInput", "PoissonGroup",
     # channels
     "CondNeuGroup", "Channel", "INa", "IK", "IL", "ICaT", "ICaN", "Ih", "CalciumDecay",
