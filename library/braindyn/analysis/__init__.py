@@ -14,9 +14,10 @@ The model is a derivative written for ``bp.odeint`` (variables, then t,
 then parameters) or the integral itself.  See ``README.md`` in this folder.
 """
 from .bifurcation import Bifurcation
+from .continuation import Continuation
 from .fast_slow import FastSlow
 from .phase_plane import PhasePlane
 from .stability import FixedPoint, classify_1d, classify_2d, jacobian
 
-__all__ = ["PhasePlane", "Bifurcation", "FastSlow", "FixedPoint", "jacobian",
+__all__ = ["PhasePlane", "Bifurcation", "Continuation", "FastSlow", "FixedPoint", "jacobian",
            "classify_1d", "classify_2d"]
