@@ -36,6 +36,7 @@ def spike_trains():
     return [pr.mon.ts[pr.mon.spike[:, k]] for k in range(len(GCS))]
 
 
+@pytest.mark.slow   # compiling the model costs 10-40 s on a cold cache
 def test_weak_coupling_bursts(spike_trains):
     times = spike_trains[0]
     assert measure.firing_pattern(times) == "bursting", np.round(times, 1)
@@ -46,6 +47,7 @@ def test_weak_coupling_bursts(spike_trains):
     assert np.all(within > 2.0)
 
 
+@pytest.mark.slow   # compiling the model costs 10-40 s on a cold cache
 @pytest.mark.parametrize("k", [1, 2])
 def test_strong_coupling_fires_single_spikes(spike_trains, k):
     times = spike_trains[k]
@@ -112,6 +114,7 @@ def test_with_only_the_leak_the_compartments_follow_the_passive_solution():
     np.testing.assert_allclose(Vs - Vd, diff0 * np.exp(-rate * ts), atol=1e-5)
 
 
+@pytest.mark.slow   # compiling the model costs 10-40 s on a cold cache
 def test_compiled_plain_and_jax_agree():
     def final(jit):
         cell = M.PinskyRinzel(2, gc=np.array([2.1, 10.5]))
