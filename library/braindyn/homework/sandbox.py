@@ -143,6 +143,10 @@ def bwrap_args(limits: Limits, privileged: bool | None = None) -> list[str]:
              "--ro-bind", "/usr", "/usr", *_root_links()]
     for name in ETC:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    size = str(limits.disk_mb * 1024 * 1024)
+    # /tmp before the kit: a kit or environment that lives under /tmp (a clone made
+    # there, as CI may) is then bound on top of the sandbox's own /tmp, not hidden by it
+    args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     made: set[str] = set()
     for path in [*_kit_paths(), HOME]:
         # the folders above a mount point: created here, readable by the sandbox's
@@ -153,14 +157,12 @@ def bwrap_args(limits: Limits, privileged: bool | None = None) -> list[str]:
                 args += ["--perms", "0755", "--dir", str(parent)]
         if path != HOME:
             args += ["--ro-bind", path, path]
-    size = str(limits.disk_mb * 1024 * 1024)
     args += ["--proc", "/proc"]
     for name in ("sys", "sysrq-trigger", "irq", "bus"):
         # read-only, as in the grader's /proc (root inside could write sysctls)
         args += ["--ro-bind-try", f"/proc/{name}", f"/proc/{name}"]
     args += ["--dev", "/dev",
              "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm",
-             "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
              "--perms", "1777", "--size", size, "--tmpfs", HOME,
              # the sandbox's own root (a tmpfs holding the mount points): read-only too
              "--remount-ro", "/",
