@@ -115,9 +115,14 @@ def loop_source(tr: Translator, update_name: str, used: list, variables, in_spec
         f"def run_loop(i_start, n, t0, dt, every, {', '.join(var_args + in_args + mon_args + idx_args)}):",
         '    """Steps i_start .. i_start + n - 1; returns -1, or the step after which a',
         '    variable became NaN or inf."""',
-        "    for i in range(i_start, i_start + n):",
-        "        t = t0 + i * dt",
     ]
+    if mon_specs:
+        # records are counted down rather than tested with (i + 1) % every: an integer
+        # division per step costs more than a small group's update
+        lines += ["    k = i_start // every - 1                 # the last record written",
+                  "    countdown = every - i_start % every      # steps to the next record"]
+    lines += ["    for i in range(i_start, i_start + n):",
+              "        t = t0 + i * dt"]
     for k, s in enumerate(in_specs):
         target = tr.var_names[id(vars(s.node)[s.attr])]
         if vars(s.node)[s.attr].ndim == 1:
@@ -135,8 +140,10 @@ def loop_source(tr: Translator, update_name: str, used: list, variables, in_spec
             lines.append(f"        {target} {s.op}= {value}")
     lines.append(f"        {update_name}({''.join(u + ', ' for u in used)}t, dt)")
     if mon_specs:
-        lines.append("        if (i + 1) % every == 0:")
-        lines.append("            k = (i + 1) // every - 1")
+        lines.append("        countdown -= 1")
+        lines.append("        if countdown == 0:")
+        lines.append("            countdown = every")
+        lines.append("            k += 1")
         for k, s in enumerate(mon_specs):
             var = vars(s.node)[s.attr]
             src = tr.var_names[id(var)]
