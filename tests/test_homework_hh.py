@@ -7,13 +7,18 @@ The files (homework/hh/README.md says who gets which):
 * ``homework/hh/instructor/grading/test_hh.py``: the hidden tests.
 
 The fast tests read the notebooks.  The slow ones start kernels (the source
-notebook runs in about 15 s on a quiet machine), so every run is made once in
-a module-scoped fixture and shared: ``braindyn check`` on both notebooks,
-``braindyn submit`` on the source, and one ``braindyn grade`` batch of five
-submissions made from the source by small edits (the zip that ``submit``
-wrote, a sign error, a syntax error, an endless loop and a flood of output).
-The expected points follow from the hidden tests' scoring (each step an equal
-share of its part), worked out in ``EXPECTED``.
+notebook runs in about a minute with an empty compile cache), so every run is
+made once in a module-scoped fixture and shared: ``braindyn check`` on both
+notebooks, ``braindyn submit`` on the source, and one ``braindyn grade`` batch
+(``--jobs 2``) of one submission of each kind in ``tests/hh_submissions.py``:
+the zip that ``submit`` wrote, an equivalent solution written differently,
+partly wrong work (a sign error, a syntax error, an endless loop, a flood of
+output), each shortcut (the kit's model, exponential Euler in part 1, the
+comparison left as ``pass``, part 3 from a table) and each attack
+(monkeypatching the checks and the collectors, reading the hidden tests,
+writing outside its folder, tampering with another zip, processes that
+outlive the kernel).  The expected points follow from the hidden tests'
+scoring (``homework/hh/instructor/grading/test_hh.py``), in ``KINDS``.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ import zipfile
 import nbformat
 import pytest
 
+import hh_submissions as subs_
 from braindyn.homework import release
 from support import folder_hash, run_cli, sha
 
@@ -86,7 +92,7 @@ def test_the_student_notebook_holds_no_solution_text():
     # the markers are really there: the lines that give each part away
     for key in ("self.integral = bp.odeint(self.derivative, method=method)",
                 "dVdt = (- I_Na - I_K - I_leak + self.input) / self.C",
-                "threshold = currents[rates > 0].min()                  "
+                "threshold = currents[rates > 0].min()                      "
                 "# the smallest current that keeps firing",
                 "*Model answer.* It jumps: below about 3.4 µA/cm² the neuron is silent after "
                 "the transient, just"):
@@ -103,12 +109,12 @@ def test_the_student_notebook_holds_no_solution_text():
 def test_every_part_has_its_stub_its_check_and_bilingual_headings():
     student = read(STUDENT)
     for cell_id, stubs in (("part1-class", 2), ("part2-class", 3), ("part2-compare", 1),
-                           ("part3-fi", 1)):
+                           ("part3-fi", 2)):
         assert cell(student, cell_id).source.count("raise NotImplementedError") == stubs, cell_id
     calls = {c.id: c.source.strip() for c in student.cells if c.cell_type == "code"}
     assert calls["part1-check"] == "checks.part1(HHEuler)"
     assert calls["part2-check"] == "checks.part2(HH)"
-    assert calls["part3-check"] == "checks.part3(currents, rates, threshold)"
+    assert calls["part3-check"] == "checks.part3(firing_rates, threshold)"
     headings = [line for c in student.cells if c.cell_type == "markdown"
                 for line in c.source.splitlines() if re.match(r"#{1,3} ", line)]
     assert len(headings) >= 6, headings
@@ -156,8 +162,8 @@ def test_the_source_notebook_passes_every_check(checked):
     assert status == 0, out
     for title in ("Part 1 (HH class, hand-written Euler)",
                   "Part 2 (odeint and the choice of method)", "Part 3 (f-I curve and threshold)"):
-        assert f"{title}: passed" in out, out
-    assert "Part 4 (written answers): graded by your instructor" in out
+        assert f"{title}: 通过 / passed" in out, out
+    assert "Part 4 (written answers): 由老师批改 / graded by your instructor" in out
     assert "3 of 3 checked parts passed." in out and "did not run cleanly" not in out, out
 
 
@@ -170,13 +176,14 @@ def test_the_student_notebook_fails_naming_the_stubs(checked):
                            ("Part 2 (odeint and the choice of method)", "part2-class")):
         # the stub in __init__ is the first to raise, when the check builds the model
         line = stub_line(student, cell_id)
-        assert (f"{title}: not passed yet\n  your code still raises NotImplementedError "
-                f"(line {line}: `raise NotImplementedError`)\n"
-                f"  Hint: replace the `# TODO` stub") in out, out
+        assert (f"{title}: 未通过 / not passed yet\n  你的代码仍然抛出 NotImplementedError"
+                f"（第 {line} 行：`raise NotImplementedError`） / your code still raises "
+                f"NotImplementedError (line {line}: `raise NotImplementedError`)\n"
+                f"  提示 / Hint: 把 `# TODO` 占位") in out, out
     index = [c.id for c in student.cells].index("part3-check") + 1
-    assert (f"Part 3 (f-I curve and threshold): not checked: cell {index} "
-            f"(`checks.part3(currents, rates, threshold)`) raised NameError: name 'currents' "
-            f"is not defined") in out, out
+    assert (f"Part 3 (f-I curve and threshold): 未检查 / not checked: 第 {index} 个单元格") in out
+    assert (f"cell {index} (`checks.part3(firing_rates, threshold)`) raised NameError: name "
+            f"'threshold' is not defined") in out, out
     fi = [c.id for c in student.cells].index("part3-fi") + 1
     assert re.search(rf"cell {fi} \(`# 第三部分 / Part 3: [^`]*`\) raised NotImplementedError",
                      out), out
@@ -213,63 +220,85 @@ def test_submit_writes_the_zip_whose_report_holds_the_figures(submitted):
     assert (info["name"], info["id"]) == ("张三", "2100012345")
     assert info["checks"] == {"part1": "passed", "part2": "passed", "part3": "passed",
                               "part4": "manual"}
+    assert info["problems"] == []
 
 
 # ------------------------------------------------------- braindyn grade (slow) --
 
-# One flipped sign in part 1: the hidden test's 4 steps are Variables (pass),
-# derivatives, runs at I = 10 and at 7.5 (fail): 1/4 of 3 points.
-SIGN_OF_IK = ("part1-class", "dVdt = (- I_Na - I_K - I_leak + self.input) / self.C",
-              "dVdt = (- I_Na + I_K - I_leak + self.input) / self.C")
-# A missing colon: HH is never defined, so part 2 fails and part 3 (which uses HH) too.
-SYNTAX = ("part2-class", "def derivative(self, V, m, h, n, t, Iext):",
-          "def derivative(self, V, m, h, n, t, Iext)")
-# A threshold search that forgets to step: the cell runs until the notebook's time
-# limit; currents and rates exist (the f-I step passes), threshold is 0 (fails): 1 of 2.
-ENDLESS = ("part3-fi", "threshold = currents[rates > 0].min()",
-           "threshold = 0.\nwhile rates[np.isclose(currents, threshold)][0] == 0:\n"
-           "    threshold + 0.1      # should be +=\n#")
-# A debug print of every recorded step: cut at 2 MB, the cell is interrupted
-# before `rates` is assigned: part 3 gets 0.
-FLOOD = ("part3-fi", "counted = group.mon.ts > 100.",
-         "for k in range(len(group.mon.ts)):\n    print(group.mon.ts[k], group.mon.spike[k])\n"
-         "counted = group.mon.ts > 100.")
-
-# name -> (part1, part2, part3, total); part 4 is graded by hand (an empty column)
-EXPECTED = {
-    "张三": (3, 3, 2, 8),          # the zip written by braindyn submit: the solutions
-    "李四": (0.75, 3, 2, 5.75),    # the sign of I_K flipped in HHEuler
-    "王五": (3, 0, 0, 3),          # a syntax error in HH
-    "赵六": (3, 3, 1, 7),          # an endless loop in part 3
-    "钱七": (3, 3, 0, 6),          # megabytes of output in part 3
+NAMES = {   # kind -> the student's name and ID in the zip's or notebook's file name
+    "correct": ("张三", "2100012345"), "equivalent": ("孙七", "2100000011"),
+    "sign_of_ik": ("李四", "2100000002"), "syntax_error": ("王五", "2100000003"),
+    "endless": ("赵六", "2100000004"), "flood": ("钱七", "2100000005"),
+    "kit_model": ("周八", "2100000006"), "exp_euler_and_no_comparison": ("吴九", "2100000007"),
+    "table_and_exit": ("冯一", "2100000008"), "monkeypatch": ("褚三", "2100000009"),
+    "read_hidden_tests": ("卫四", "2100000010"), "write_outside": ("蒋五", "2100000012"),
+    "tamper_zip": ("沈六", "2100000013"), "outlive": ("韩七", "2100000014"),
 }
+# After grading, the batch is hashed again this long later.  Every process of a
+# sandbox lives in the sandbox's PID namespace and is killed with it; the test
+# checks that none of the attack's processes is left (by its marker in /proc)
+# the moment grading ends, so any later write would have to come from a process
+# that does not exist.  A few seconds show that nothing was waiting to write:
+# the attack's loop writes every 0.2 s.
+LATER_S = 5
+
+
+def _marked_processes(marker: str) -> list[int]:
+    alive = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    alive.append(int(entry.name))
+            except OSError:
+                pass
+    return alive
+
+
+def _hashes(*folders: pathlib.Path) -> dict:
+    return {str(f): folder_hash(f) for f in folders}
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, submitted, checked):
+    """One submission of each kind, graded once, two at a time; hashes before, after and
+    LATER_S later."""
+    from braindyn.homework import sandbox
+    if sandbox.problem() is not None:
+        pytest.skip(f"no sandbox here: {sandbox.problem()} (run `make bubblewrap`)")
     base = tmp_path_factory.mktemp("grade")
-    subs, work = base / "submissions", base / "work"
-    subs.mkdir()
-    work.mkdir()
-    shutil.copy(submitted["zip"], subs / submitted["zip"].name)
-    for name, sid, edit in (("李四", 2, SIGN_OF_IK), ("王五", 3, SYNTAX), ("赵六", 4, ENDLESS),
-                            ("钱七", 5, FLOOD)):
-        path = subs / f"{name}_210000000{sid}_HH报告.ipynb"
-        nbformat.write(edited_source(*edit), str(path))
-    before = folder_hash(subs)
-    # The endless loop costs the whole time limit, so keep it just above what the
-    # correct notebook needed in `braindyn check` (kernel start included), with margin.
-    timeout = round(2 * checked["source"][2] + 10)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(tempfile, "tempdir", str(work))     # where the submissions' folders go
-        start = time.monotonic()
-        status, out = run_cli("grade", subs, "--tests", HIDDEN_TESTS, "--out",
-                              base / "grades.csv", "--timeout", timeout)
-        seconds = time.monotonic() - start
-    with open(base / "grades.csv", encoding="utf-8-sig", newline="") as f:
+    folder, tests = base / "submissions", base / "tests"
+    folder.mkdir()
+    shutil.copytree(HIDDEN_TESTS, tests)          # a copy: the attacks are told its path
+    csv_path = base / "grades.csv"
+    ctx = subs_.context(folder, tests, csv_path)
+    shutil.copy(submitted["zip"], folder / submitted["zip"].name)
+    for kind, (build, _, _) in subs_.KINDS.items():
+        if kind == "correct":
+            continue                              # the zip that braindyn submit wrote
+        name, sid = NAMES[kind]
+        subs_.write_notebook(build(ctx), folder / f"{name}_{sid}_HH报告.ipynb")
+    kit = ctx["kit"]
+    before = _hashes(folder, tests, kit)
+    # The default limits, as an instructor would grade: the endless loop costs one
+    # part's budget (limits.PART_TIMEOUT), in one of the two jobs.
+    from braindyn.homework.limits import PART_TIMEOUT
+    timeout = PART_TIMEOUT
+    start = time.monotonic()
+    status, out = run_cli("grade", folder, "--tests", tests, "--out", csv_path, "--jobs", 2)
+    seconds = time.monotonic() - start
+    left = _marked_processes(subs_.OUTLIVE_MARKER)
+    feedback_dir = base / "grades_feedback"
+    after = _hashes(folder, tests, kit, feedback_dir)
+    after_csv = sha(csv_path) if csv_path.exists() else None
+    time.sleep(LATER_S)
+    later = _hashes(folder, tests, kit, feedback_dir)
+    later_csv = sha(csv_path) if csv_path.exists() else None
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
         rows = {row["name"]: row for row in csv.DictReader(f)}
-    return {"status": status, "out": out, "rows": rows, "before": before,
-            "after": folder_hash(subs), "work": work, "timeout": timeout, "seconds": seconds}
+    return {"status": status, "out": out, "rows": rows, "before": before, "after": after,
+            "later": later, "csv": (after_csv, later_csv), "left": left, "timeout": timeout,
+            "seconds": seconds, "folder": folder, "zip": submitted["zip"], "base": base}
 
 
 def feedback(graded, name: str) -> str:
@@ -277,33 +306,87 @@ def feedback(graded, name: str) -> str:
 
 
 @pytest.mark.slow
-def test_grade_gives_the_expected_rows(graded):
+def test_grade_gives_each_kind_its_points(graded):
     assert graded["status"] == 0, graded["out"]
     rows = graded["rows"]
-    assert set(rows) == set(EXPECTED), graded["out"]
-    for name, (p1, p2, p3, total) in EXPECTED.items():
+    assert set(rows) == {name for name, _ in NAMES.values()}, graded["out"]
+    wrong = []
+    for kind, (_, points, what) in subs_.KINDS.items():
+        name, sid = NAMES[kind]
         row = rows[name]
-        got = tuple(float(row[k]) for k in ("part1", "part2", "part3", "total"))
-        assert got == (p1, p2, p3, total), f"{name}: {row}\n{feedback(graded, name)}"
+        got = tuple(float(row[k]) for k in ("part1", "part2", "part3"))
+        if got != points or float(row["total"]) != round(sum(points), 2):
+            wrong.append(f"{kind} ({what}): got {got}, expected {points}\n"
+                         f"{feedback(graded, name)}")
         assert row["part4"] == "", "part 4 is graded by hand: left empty"
-        assert pathlib.Path(row["feedback"]).is_file()
-    assert rows["张三"]["id"] == "2100012345" and rows["钱七"]["id"] == "2100000005"
+        assert row["id"] == sid
+    assert not wrong, "\n\n".join(wrong)
 
 
 @pytest.mark.slow
-def test_grade_feedback_says_what_went_wrong(graded):
-    assert "Score: 8 / 8 (+ 2 graded by hand)" in feedback(graded, "张三")
-    assert "check the sign of I_K" in feedback(graded, "李四")
+def test_correct_work_gets_full_marks_whatever_the_style(graded):
+    for name in ("张三", "孙七"):
+        assert graded["rows"][name]["total"] == "8", feedback(graded, name)
+        assert "得分 / Score: 8 / 8" in feedback(graded, name)
+
+
+@pytest.mark.slow
+def test_feedback_says_what_went_wrong_in_both_languages_without_expected_numbers(graded):
+    li = feedback(graded, "李四")
+    assert "check the sign of I_K" in li and "检查 I_K 的符号" in li
     wu = feedback(graded, "王五")
     assert "raised SyntaxError" in wu and "the notebook defines no `HH`" in wu
     zhao = feedback(graded, "赵六")
-    assert f"the time limit of {graded['timeout']:g} s for the whole notebook" in zhao
-    assert "your threshold current is 0" in zhao
+    assert f"the time limit of {graded['timeout']:g} s for part 3 was reached" in zhao
+    assert "第 3 部分的时限" in zhao and "threshold current 0 is more than" in zhao
     qian = feedback(graded, "钱七")
-    assert "printed too much" in qian and "the notebook defines no `rates`" in qian
+    assert "printed too much" in qian and "the notebook defines no `threshold`" in qian
+    zhou = feedback(graded, "周八")
+    assert "uses the kit's own HH model" in zhou
+    wu9 = feedback(graded, "吴九")
+    assert "is not explicit Euler" in wu9 and "in neither traces nor diverged" in wu9
+    feng = feedback(graded, "冯一")
+    assert "does not simulate your own model" in feng
+    assert "exit() in the code" in feng      # the stray exit() is reported, and cost nothing
+    hidden = (subs_.HIDDEN_TESTS / "hh_fi_reference.json").read_text()
+    import runpy
+    secret = runpy.run_path(str(subs_.HIDDEN_TESTS / "test_hh.py"))
+    for name, _ in NAMES.values():
+        text = feedback(graded, name)
+        assert "Feedback for" in text and "评分反馈" in text
+        shown = [f"input {secret['HIDDEN_I']:g}", f"I = {secret['HIDDEN_I']:g}",
+                 f"dt = {secret['EULER_DT']:g}", "3.3994", "V = -58", "V = -31", "V = 8,",
+                 *(f"I = {I:g}" for I in secret["HIDDEN_CURRENTS"])]
+        for number in shown:
+            assert number not in text, f"{name}'s feedback shows a hidden input: {number}"
+        assert hidden[:40] not in text
 
 
 @pytest.mark.slow
-def test_grade_leaves_the_submissions_alone(graded):
-    assert graded["after"] == graded["before"], "the submissions folder changed"
-    assert [p for p in graded["work"].iterdir()] == [], "temporary folders were left behind"
+def test_the_attacks_earn_nothing_and_change_nothing(graded):
+    rows = graded["rows"]
+    for kind in ("monkeypatch", "read_hidden_tests", "write_outside", "tamper_zip", "outlive"):
+        name, _ = NAMES[kind]
+        assert rows[name]["total"] == "0", feedback(graded, name)
+    assert "reaches into the grading tools" in feedback(graded, "褚三")
+    assert rows["褚三"]["integrity"] and "import braindyn.homework.hh" in rows["褚三"]["integrity"]
+    assert all(not rows[n]["integrity"] for n in rows if n != "褚三"), rows
+    # nothing outside the sandboxes changed: the batch, the hidden tests, the kit ...
+    for folder, files in graded["before"].items():
+        assert graded["after"][folder] == files, f"{folder} changed"
+    # ... and nothing changes afterwards either: no process of theirs is left
+    assert graded["left"] == [], f"processes outlived their sandbox: {graded['left']}"
+    assert graded["later"] == graded["after"] and graded["csv"][0] == graded["csv"][1]
+    assert not (graded["folder"] / "planted.ipynb").exists()
+    assert sha(graded["folder"] / graded["zip"].name) == sha(graded["zip"])
+    assert rows["张三"]["total"] == "8", "the victim of the zip tampering kept its grade"
+    wei = feedback(graded, "卫四")
+    assert "POINTS" not in wei and "HIDDEN" not in wei and "hidden_tests" not in wei
+    assert str(graded["base"]) not in wei
+
+
+@pytest.mark.slow
+def test_grade_leaves_no_temporary_files(graded):
+    import tempfile
+    leftovers = [p for p in pathlib.Path(tempfile.gettempdir()).glob("braindyn-grade-*")]
+    assert leftovers == [], leftovers

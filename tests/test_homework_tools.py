@@ -23,7 +23,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from braindyn.homework import grade, hh, hh_fi_data, parts, reference, release, report, submit
+from braindyn.homework import grade, hh, parts, reference, release, report, submit
 from braindyn.homework.errors import NotebookError, UsageError
 from support import folder_hash, run_cli, sha
 
@@ -53,14 +53,19 @@ PLOT = ("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 4, 9])\nplt.ti
 HIDDEN_TESTS = '''\
 POINTS = {"part1": 1, "part2": 2}
 MANUAL = {"essay": 1}
+ALLOWED = ["braindyn.homework.parts"]        # what the tiny notebooks import
+COLLECT = {
+    "part1": {"square(4)": ("braindyn.homework.collect:call", {"function": "square", "args": [4]})},
+    "part2": {"mean([2, 4])": ("braindyn.homework.collect:call",
+                               {"function": "mean", "args": [[2, 4]]}),
+              "mean([5])": ("braindyn.homework.collect:call", {"function": "mean", "args": [[5]]})},
+}
 
-def test_part1(ns):
-    assert "square" in ns, "define square(x)"
-    assert ns["square"](4) == 16, f"square(4) is {ns['square'](4)!r}, expected 16"
+def test_part1(data):
+    assert data["square(4)"] == 16, f"square(4) is {data['square(4)']!r}, expected 16"
 
-def test_part2(ns):
-    assert "mean" in ns, "define mean(xs)"
-    ok = [ns["mean"]([2, 4]) == 3, ns["mean"]([5]) == 5]
+def test_part2(data):
+    ok = [data["mean([2, 4])"] == 3, data["mean([5])"] == 5]
     return sum(ok) / len(ok), f"{sum(ok)} of {len(ok)} cases right"
 '''
 
@@ -163,7 +168,7 @@ def test_a_check_prints_passed_or_expected_against_got_with_a_hint(capsys):
     a = parts.Assignment("unit", [parts.Part("p1", "Part 1", 1, check, "general hint"),
                                   parts.Part("p2", "Part 2", 1, None)])
     assert a.check("p1", lambda x: x * x).passed
-    assert capsys.readouterr().out.strip() == "Part 1: passed"
+    assert capsys.readouterr().out.strip() == "Part 1: 通过 / passed"
     assert not a.check("p1", lambda x: x + 3).passed
     out = capsys.readouterr().out
     assert "f(2) is 5, expected 4" in out and "Hint: multiply" in out
@@ -257,13 +262,35 @@ def test_reference_agrees_with_the_stored_reference_and_the_kit():
                                hh_derivatives(*state, 0.0, 5.0), rtol=1e-12)
 
 
+GRADING = pathlib.Path(__file__).resolve().parents[1] / "homework" / "hh" / "instructor" / \
+    "grading"
+
+
 @pytest.mark.slow
-def test_stored_f_i_data_matches_a_fresh_solve():
-    """hh_fi_data.py is not stale: one rate and the threshold's bracket, solved again."""
-    k = hh_fi_data.CURRENTS.index(10.0)
-    assert reference.reference_rate(10.0) == hh_fi_data.RATES[k]
-    assert reference.reference_rate(hh_fi_data.THRESHOLD - 0.01) == 0
-    assert reference.reference_rate(hh_fi_data.THRESHOLD + 0.01) > 0
+def test_the_graders_f_i_data_matches_a_fresh_solve():
+    """hh_fi_reference.json (instructors only) is not stale: a rate at a hidden current and
+    the threshold's bracket, solved again."""
+    import runpy
+
+    make = runpy.run_path(str(GRADING / "_make_fi_reference.py"))
+    data = json.loads((GRADING / "hh_fi_reference.json").read_text())
+    assert data["hidden"]["currents"] == make["hidden_currents"]()
+    k = data["hidden"]["currents"].index(12.2)
+    assert make["rate"](12.2) == data["hidden"]["rates"][k]
+    assert make["rate"](data["threshold"] - 0.01) == 0
+    assert make["rate"](data["threshold"] + 0.01) > 0
+
+
+def test_students_get_no_reference_rates():
+    """The kit holds no f-I data and no function giving reference rates (part 3)."""
+    import braindyn.homework as homework
+
+    folder = pathlib.Path(homework.__file__).parent
+    assert not (folder / "hh_fi_data.py").exists()
+    for name in ("reference_rate", "reference_threshold", "firing_rate", "FI_CURRENTS"):
+        assert not hasattr(reference, name), name
+    text = "\n".join(p.read_text(encoding="utf-8") for p in folder.glob("*.py"))
+    assert "3.3994" not in text and "87.5" not in text
 
 
 @pytest.fixture(scope="module")
@@ -297,7 +324,8 @@ def test_common_mistakes_get_their_hint(slides):
             self.V += 2 * I_K * _dt          # -I_K became +I_K
 
     r = _result("part1", SignOfIK)
-    assert not r.passed and "sign of I_K" in r.hint and "expected 1041" in r.message
+    assert not r.passed and "sign of I_K" in r.hint and "dV/dt at V = -65" in r.message
+    assert "expected" not in r.message and "1041" not in r.message, "no expected numbers"
 
     class NoDt(slides.HHEuler):
         def update(self, _t, _dt, **kwargs):
@@ -322,30 +350,58 @@ def test_common_mistakes_get_their_hint(slides):
     assert not r.passed and "`self.m` starts at" in r.message
 
 
-def test_part_3_compares_with_the_reference_f_i_curve():
-    currents = np.array(hh_fi_data.CURRENTS)
-    rates = np.array(hh_fi_data.RATES)
-    assert _result("part3", currents, rates, hh_fi_data.THRESHOLD + 0.1).passed
-    r = _result("part3", currents, rates / 1000, 3.4)
+def _fi(table):
+    """A firing_rates that reads a table (what a student must not hand in)."""
+    def firing_rates(currents):
+        return np.interp(currents, *zip(*table))
+    return firing_rates
+
+
+def test_part_3_self_check_gives_hints_without_expected_numbers(slides):
+    """No reference rates in the self-check: a curve copied as a table is caught because
+    it simulates nothing; a model's curve is checked for units and consistency only."""
+    table = [(0, 0), (3, 0), (3.5, 45), (10, 70), (20, 90)]
+    r = _result("part3", _fi(table), 3.4)
+    assert not r.passed and "does not simulate your own model" in r.message
+
+    def firing_rates(currents):            # the slides' class, counted as the protocol says
+        group = slides.HHMethod(len(currents), method="rk4", monitors=["spike"])
+        group.run(500., inputs=["input", np.asarray(currents, float)], dt=0.05)
+        return group.mon.spike[group.mon.ts > 100.].sum(axis=0) / 0.4
+
+    assert _result("part3", firing_rates, 3.4).passed
+    r = _result("part3", lambda c: firing_rates(c) / 1000, 3.4)
     assert not r.passed and "per ms" in r.hint
-    r = _result("part3", currents, rates * 0.4, 3.4)
+    r = _result("part3", lambda c: firing_rates(c) * 0.4, 3.4)
     assert not r.passed and "spike counts" in r.hint
-    r = _result("part3", currents, rates, 6.2)
-    assert not r.passed and "threshold current is 6.2" in r.message
-    r = _result("part3", currents[:3], rates[:3], 3.4)
-    assert not r.passed and "at least 5" in r.message
+    r = _result("part3", firing_rates, 6.2)
+    assert not r.passed and "threshold = 6.2 does not match" in r.message
+    for result in (r, _result("part3", lambda c: firing_rates(c) / 1000, 3.4)):
+        assert "expected" not in result.message + result.hint
 
 
-def test_the_hidden_hh_tests_give_partial_credit(slides):
+class _Data(dict):
+    source = ""
+    problems = ()
+
+
+def test_the_hidden_hh_tests_give_partial_credit():
     import runpy
 
-    tests = runpy.run_path(str(pathlib.Path(__file__).resolve().parents[1] / "homework" / "hh"
-                               / "instructor" / "grading" / "test_hh.py"))
-    fraction, message = tests["test_part3"]({"currents": hh_fi_data.CURRENTS,
-                                             "rates": hh_fi_data.RATES, "threshold": 9.0})
+    tests = runpy.run_path(str(GRADING / "test_hh.py"))
+    ref = json.loads((GRADING / "hh_fi_reference.json").read_text())
+    runs = [{"class": "HH", "module": "__main__", "duration": 500.0,
+             "inputs": tests["HIDDEN_CURRENTS"]}]
+    data = _Data(rates={"rates": ref["hidden"]["rates"], "runs": runs}, threshold=9.0)
+    fraction, message = tests["test_part3"](data)
     assert fraction == 0.5 and "threshold" in message
-    with pytest.raises(AssertionError, match="HHEuler"):
-        tests["test_part1"]({})
+    data = _Data(rates={"rates": ref["hidden"]["rates"], "runs": []}, threshold=3.4)
+    fraction, message = tests["test_part3"](data)
+    assert fraction == 0 and "does not simulate your own model" in message
+    data = _Data(rates={"rates": ref["hidden"]["rates"], "runs": runs}, threshold=3.4)
+    data.source = "def firing_rates(currents):\n    return reference.solve(1, 2)"
+    fraction, message = tests["test_part3"](data)
+    assert fraction == 0 and "reference" in message
 
 
 # ------------------------------------------------- running notebooks (slow) --
@@ -372,14 +428,14 @@ def checked(tmp_path_factory):
 def test_check_passes_the_source_notebook(checked):
     status, out = checked["source"]
     assert status == 0, out
-    assert "Part 1 (square): passed" in out and "2 of 2 checked parts passed." in out
+    assert "Part 1 (square): 通过 / passed" in out and "2 of 2 checked parts passed." in out
 
 
 @pytest.mark.slow
 def test_check_fails_the_released_stubs_with_a_helpful_message(checked):
     status, out = checked["student"]
     assert status == 1
-    assert "Part 1 (square): not passed yet" in out
+    assert "Part 1 (square): 未通过 / not passed yet" in out
     assert "NotImplementedError (line 3: `raise NotImplementedError`)" in out
     assert "replace the `# TODO` stub" in out
 
@@ -388,7 +444,7 @@ def test_check_fails_the_released_stubs_with_a_helpful_message(checked):
 def test_check_says_expected_against_got_with_a_hint(checked):
     status, out = checked["partly"]
     assert status == 1
-    assert "Part 1 (square): passed" in out
+    assert "Part 1 (square): 通过 / passed" in out
     assert "mean([1, 2, 6]) is 2.25, expected 3" in out and "Hint: sum(xs) / len(xs)" in out
 
 
@@ -397,7 +453,7 @@ def test_check_names_the_cell_that_does_not_run(checked):
     status, out = checked["syntax"]
     assert status == 1
     assert "cell 5 (`def mean(xs)`) raised SyntaxError" in out
-    assert "Part 2 (mean): not checked: cell 6" in out
+    assert "Part 2 (mean): 未检查 / not checked: 第 6 个单元格" in out and "cell 6 (" in out
 
 
 @pytest.fixture(scope="module")
@@ -433,14 +489,19 @@ def test_submit_writes_the_named_zip_with_notebook_and_report(submitted):
 
 
 @pytest.mark.slow
-def test_submit_refuses_a_notebook_that_does_not_run(tmp_path):
+def test_submit_accepts_partial_work_saying_what_is_unfinished(tmp_path):
     nb = write(tiny_notebook(mean="def mean(xs)\n    return 0"), tmp_path / "hw.ipynb")
     before = sha(nb)
     status, out = run_cli("submit", nb, "--name", "李四", "--id", "2100000002",
                           "--out", tmp_path / "out", "--no-pdf")
-    assert status == 1
-    assert "not submitted" in out and "cell 5 (`def mean(xs)`) raised SyntaxError" in out
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert status == 0, out
+    assert "cell 5 (`def mean(xs)`) raised SyntaxError" in out
+    assert "unfinished parts" in out and "未完成" in out and "Part 2 (mean)" in out
+    assert "Part 1 (square)" not in out.split("unfinished parts")[1]
+    with zipfile.ZipFile(tmp_path / "out" / "李四_2100000002_HH报告.zip") as zf:
+        info = json.loads(zf.read("submission.json"))
+    assert info["checks"] == {"part1": "passed", "part2": "not checked"}
+    assert any("SyntaxError" in p for p in info["problems"])
     assert sha(nb) == before
 
 
@@ -661,3 +722,20 @@ def test_grade_refuses_to_write_into_the_submissions(tmp_path):
     status, out = run_cli("grade", tmp_path / "subs", "--tests", tmp_path / "tests",
                           "--out", tmp_path / "subs" / "grades.csv")
     assert status == 2 and "inside the submissions folder" in out
+
+
+def test_check_submit_and_grade_share_one_set_of_limits():
+    from braindyn.cli import build_parser
+    from braindyn.homework import limits, selfcheck
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    for name in ("check", "submit", "grade"):
+        option = next(a for a in commands[name]._actions if "--timeout" in a.option_strings)
+        assert option.default == limits.PART_TIMEOUT, name
+        assert "each part" in option.help
+    test_timeout = next(a for a in commands["grade"]._actions
+                        if "--test-timeout" in a.option_strings)
+    assert test_timeout.default == limits.AFTER_TIMEOUT
+    assert selfcheck.DEFAULT_TIMEOUT == submit.DEFAULT_TIMEOUT == grade.DEFAULT_TIMEOUT == \
+        limits.PART_TIMEOUT
+    assert grade.DEFAULT_TEST_TIMEOUT == limits.AFTER_TIMEOUT

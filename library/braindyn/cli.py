@@ -164,8 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = command("check")
     check.add_argument("notebook", help="the homework notebook (.ipynb); it is not changed "
                                         "/ 作业笔记本，不会被修改")
-    check.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
-                       help="seconds for the whole notebook (default 600) / 整个笔记本的时限（秒）")
+    check.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
+                       help="seconds for the cells of each part, as submit and grade "
+                            "(default 120) / 每一部分单元格的时限（秒），与 submit、grade 相同")
 
     submit = command("submit")
     submit.add_argument("notebook", help="your homework notebook (.ipynb); it is not changed "
@@ -177,8 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder for the zip (default: here) / zip 文件放在哪个文件夹（默认当前文件夹）")
     submit.add_argument("--force", action="store_true",
                         help="replace an existing zip / 覆盖已有的 zip")
-    submit.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
-                        help="seconds for the whole notebook (default 600) / 整个笔记本的时限（秒）")
+    submit.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
+                        help="seconds for the cells of each part, as check and grade "
+                             "(default 120) / 每一部分单元格的时限（秒），与 check、grade 相同")
     submit.add_argument("--no-pdf", action="store_true",
                         help="skip the PDF even when a converter is available / 不生成 PDF")
 
@@ -199,13 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--tests", required=True, metavar="FOLDER",
                        help="folder of hidden test files (*.py)")
     grade.add_argument("--out", required=True, metavar="CSV", help="the CSV file to write")
-    grade.add_argument("--timeout", type=float, default=300, metavar="SECONDS",
-                       help="seconds for one notebook (default 300)")
-    grade.add_argument("--test-timeout", type=float, default=120, metavar="SECONDS",
-                       help="seconds for one part's test (default 120)")
+    grade.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
+                       help="seconds for the cells of each part, as check and submit "
+                            "(default 120)")
+    grade.add_argument("--test-timeout", type=float, default=60, metavar="SECONDS",
+                       help="seconds for each thing collected from a notebook after its part "
+                            "(default 60)")
     grade.add_argument("--max-output", type=int, default=2_000_000, metavar="BYTES",
                        help="bytes of output a cell may produce (default 2000000)")
     grade.add_argument("--force", action="store_true", help="replace an existing CSV")
+    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="submissions graded at once, each in its own sandbox (default: "
+                            "the number of cores)")
     grade.add_argument("--no-sandbox", action="store_true",
                        help="RISKY: grade without a sandbox where bubblewrap is missing. Each "
                             "notebook then runs as you: it can read and change your files (the "
@@ -278,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             from .homework import grade
             return grade.command(args.submissions, args.tests, args.out, args.timeout,
                                  args.test_timeout, args.max_output, args.force,
-                                 use_sandbox=not args.no_sandbox)
+                                 use_sandbox=not args.no_sandbox, jobs=args.jobs)
     except UsageError as e:
         print(f"braindyn {args.command}: error: {e}", file=sys.stderr)
         return 2

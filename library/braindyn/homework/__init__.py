@@ -14,7 +14,7 @@ first use, so that importing this package stays cheap.
 import importlib
 
 __all__ = ["checks", "parts", "hh", "reference", "release", "selfcheck", "submit", "grade",
-           "notebooks", "report"]
+           "notebooks", "report", "sandbox", "runner", "collect", "limits"]
 
 
 def __getattr__(name):

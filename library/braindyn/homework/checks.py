@@ -3,11 +3,12 @@
     from braindyn.homework import checks
     checks.part1(HHEuler)                     # the class of part 1
     checks.part2(HH)                          # the odeint class, with a `method` argument
-    checks.part3(currents, rates, threshold)  # the f-I curve (Hz) and the threshold current
+    checks.part3(firing_rates, threshold)     # the f-I curve (Hz) and the threshold current
     checks.summary()                          # every part at a glance
 
-Each call prints "... passed" or what is wrong (expected against got) with a
-hint, and never raises: the notebook goes on.  ``braindyn check NOTEBOOK``
+Each call prints "... passed" or what is wrong with a hint (in Chinese and
+English; what the model did, never the expected numbers), and never raises:
+the notebook goes on.  ``braindyn check NOTEBOOK``
 runs the whole notebook and collects the same verdicts.  The checks
 themselves live in ``hh.py``.
 """
@@ -26,9 +27,11 @@ def part2(HH) -> None:
     ASSIGNMENT.check("part2", HH)
 
 
-def part3(currents, rates, threshold) -> None:
-    """Check part 3: firing rates (Hz) at the input currents, and the threshold current."""
-    ASSIGNMENT.check("part3", currents, rates, threshold)
+def part3(firing_rates, threshold) -> None:
+    """Check part 3: the function giving the firing rates (Hz) at input currents, and the
+    threshold current.  Without expected numbers: the curve is checked for being a curve
+    of rates in Hz by the protocol, plausible, and consistent with the threshold."""
+    ASSIGNMENT.check("part3", firing_rates, threshold)
 
 
 def summary() -> None:

@@ -10,18 +10,25 @@ student's notebook the same way, through :func:`execute`:
    the cells one by one with nbclient.  ``PYTHONHASHSEED`` is fixed and the
    ``random`` and NumPy generators are seeded before the first cell, so the
    same notebook gives the same numbers twice.
-3. Limits: the code cells share one time budget (``timeout`` seconds); a cell
-   that outlives it is interrupted and the cells after it are not run.  A
-   cell's output beyond ``max_output`` bytes is dropped (a note says so) and
-   the cell is stopped, so a runaway ``print`` loop cannot fill memory.  The
-   output is counted inside the kernel (``output_cap.py``), so a flood is
-   stopped at the same write on every run; the client counts too, and drops
-   what escapes that count.  A cell that hits both limits is reported
-   as printing too much: that limit is counted in bytes, the other in seconds,
-   and a busy machine must not change the report.
-4. After the student's cells, ``after`` cells (the tools' own code: collecting
-   self-check results, hidden grading tests) run in the same kernel, each with
-   its own time limit, so that one endless test costs one part only.
+3. Part by part: the code cells are grouped into sections (``sections_of``:
+   the setup cells, then one per "Part N" heading); each section's cells share
+   one time budget (``timeout`` seconds); a cell that outlives it is
+   interrupted and the rest of that section skipped, and the next section
+   starts with a budget of its own.  A cell's output beyond ``max_output``
+   bytes is dropped (a note says so) and the cell is stopped, so a runaway
+   ``print`` loop cannot fill memory.  The output is counted inside the kernel
+   (``output_cap.py``), so a flood is stopped at the same write on every run;
+   the client counts too, and drops what escapes that count.  A cell that
+   hits both limits is reported as printing too much: that limit is counted
+   in bytes, the other in seconds, and a busy machine must not change the
+   report.
+4. After each section, ``after`` cells (the tools' own code: collecting
+   self-check results, grading collectors) run in the same kernel, each with
+   its own time limit, so that one endless call costs one thing only.
+5. When the kernel dies (``exit()``, ``os._exit``, a crash, out of memory) or
+   stops answering, a new one is started, the cells that had run are run
+   again (without the one that killed it), and the run goes on: a crash costs
+   the parts it touches, not the ones after it.
 
 Problems (an exception, the time limit, too much output, a dead kernel) are
 returned as :class:`CellProblem` records that say which cell and what
@@ -130,19 +137,26 @@ class CellProblem:
     evalue: str = ""
     line: str = ""      # the cell's first line, to find it
     traceback_tail: str = ""   # the last lines of the traceback (plain text)
+    evalue_zh: str = ""        # evalue in Chinese, for the problems this module words
 
     def describe(self) -> str:
-        where = f"cell {self.index + 1} (`{self.line}`)" if self.index >= 0 else self.line
+        """One line, in Chinese and English."""
+        if self.index >= 0:
+            zh, en = f"第 {self.index + 1} 个单元格（`{self.line}`）", \
+                f"cell {self.index + 1} (`{self.line}`)"
+        else:
+            zh = en = self.line
+        why = self.evalue_zh or self.evalue
         if self.kind == "error":
             value = f": {self.evalue}" if self.evalue else ""
-            return f"{where} raised {self.ename}{value}"
+            return f"{zh}抛出 {self.ename} / {en} raised {self.ename}{value}"
         if self.kind == "timeout":
-            return f"{where} was stopped: {self.evalue}"
+            return f"{zh}被停止：{why} / {en} was stopped: {self.evalue}"
         if self.kind == "output":
-            return f"{where} printed too much: {self.evalue}"
+            return f"{zh}输出过多：{why} / {en} printed too much: {self.evalue}"
         if self.kind == "dead":
-            return f"{where}: the kernel died ({self.evalue})"
-        return f"{where} was not run: {self.evalue}"
+            return f"{zh}：内核退出了（{why}）/ {en}: the kernel died ({self.evalue})"
+        return f"{zh}没有运行：{why} / {en} was not run: {self.evalue}"
 
 
 def _strip_ansi(text: str) -> str:
@@ -179,6 +193,7 @@ def _make_client_class():
             self.cell_bytes = 0
             self.flooded = False
             self.last_reply_ename = ""
+            self.asked_exit = False
 
         def remember_reply(self, cell, cell_index, execute_reply) -> None:
             # nbclient's hook after each cell: keep the reply's error name (our
@@ -186,6 +201,9 @@ def _make_client_class():
             content = (execute_reply or {}).get("content", {})
             if content.get("status") == "error":
                 self.last_reply_ename = content.get("ename", "")
+            # exit() / quit(): the kernel answers, then shuts itself down
+            self.asked_exit = any(isinstance(p, dict) and p.get("source") == "ask_exit"
+                                  for p in content.get("payload") or [])
 
         def output(self, outs, msg, display_id, cell_index):
             out = super().output(outs, msg, display_id, cell_index)
@@ -369,6 +387,9 @@ class _Kernel:
         except Exception as e:      # the kernel's channels failed (it died mid-message)
             self.alive = False
             return "dead", "", f"{type(e).__name__}", "", cell
+        if self.client.asked_exit:     # exit() in the cell: this kernel is going away
+            self.close()
+            return "dead", "", "exit()", "", cell
         ename, evalue, tail = _error_from_outputs(cell.outputs)
         if self.client.flooded or self.client.last_reply_ename == _OUTPUT_LIMIT_ENAME:
             return "output", "", f"more than {self.max_output:,} bytes of output", "", cell
@@ -401,7 +422,8 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
             sections: list[Section] | None = None, after: list[str] = (),
             stop_on_error: bool = False, max_output: int = MAX_OUTPUT_BYTES,
             after_timeout: float = 60.0, startup_timeout: float = 60.0,
-            max_restarts: int = 6, env: dict[str, str] | None = None) -> Execution:
+            max_restarts: int = 6, env: dict[str, str] | None = None,
+            prelude: str = "") -> Execution:
     """Run ``nb`` (a copy is made) in a fresh kernel whose working directory is ``workdir``.
 
     The code cells run section by section (``sections``; by default the whole
@@ -417,6 +439,9 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
     (the state the next cells expect, made by the earlier cells only), and the
     run goes on after the cell that killed it: it costs that cell, not the parts
     after it.  At most ``max_restarts`` times.
+
+    ``prelude``: code of the tools run in every new kernel before the first cell
+    (``braindyn grade``: the hidden tests' ``SETUP``).
     """
     from jupyter_client.kernelspec import NoSuchKernel
 
@@ -429,7 +454,8 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
         code = [i for i, c in enumerate(student.cells)
                 if c.cell_type == "code" and c.source.strip()]
         sections = [Section("notebook", code, list(after))]
-    prelude = _PRELUDE + _INSTALL_CAP.format(limit=int(max_output))
+    prelude = _PRELUDE + _INSTALL_CAP.format(limit=int(max_output)) + \
+        (f"\n{prelude}\n" if prelude else "")
     kernel_environment = env if env is not None else kernel_env(workdir)
     result = Execution(notebook=student)
     started = time.monotonic()
@@ -456,7 +482,8 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                              "environment (pip install ipykernel)") from None
         except Exception as e:     # died while starting
             result.problems.append(CellProblem(-1, "dead", line="(kernel start)",
-                                               evalue=f"the kernel could not start: {e}"))
+                                               evalue=f"the kernel could not start: {e}",
+                                               evalue_zh=f"内核无法启动：{e}"))
             return None
         k.limit.start(timeout)
         for index in clean:
@@ -481,9 +508,10 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
             for position, index in enumerate(section.cells):
                 line = first_line(student.cells[index])
                 if stopped or k is None:
-                    why = "an earlier cell stopped the run" if stopped else \
-                        "the kernel could not be started again"
-                    result.problems.append(CellProblem(index, "skipped", evalue=why, line=line))
+                    why = ("an earlier cell stopped the run", "前面的单元格中止了运行") if stopped \
+                        else ("the kernel could not be started again", "内核无法再次启动")
+                    result.problems.append(CellProblem(index, "skipped", evalue=why[0], line=line,
+                                                       evalue_zh=why[1]))
                     continue
                 kind, ename, evalue, tail, ran = k.run(student.cells[index])
                 student.cells[index].outputs = ran.get("outputs", [])
@@ -491,7 +519,7 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                 if kind == "dead":
                     result.problems.append(CellProblem(
                         index, "dead", evalue="out of memory, a crash, or exit() in the code",
-                        line=line))
+                        line=line, evalue_zh="内存不足、崩溃，或代码里的 exit()"))
                     stopped = stop_on_error
                     k = None if stopped else usable()
                     if k is not None:
@@ -500,9 +528,12 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                 if kind == "timeout":
                     result.problems.append(CellProblem(
                         index, "timeout", evalue=f"the time limit of {timeout:g} s for "
-                        f"{_section_label(section)} was reached", line=line))
+                        f"{_section_label(section)} was reached", line=line,
+                        evalue_zh=f"{_section_label(section, 'zh')}的时限 {timeout:g} s 已到"))
                 elif kind:
-                    result.problems.append(CellProblem(index, kind, ename, evalue, line, tail))
+                    result.problems.append(CellProblem(
+                        index, kind, ename, evalue, line, tail,
+                        f"输出超过 {max_output:,} 字节" if kind == "output" else ""))
                 if kind in ("", "error"):
                     clean.append(index)      # run again after a restart: the same state
                 stopped = stop_on_error and bool(kind)
@@ -511,7 +542,8 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                         result.problems.append(CellProblem(
                             rest, "skipped", evalue=f"the time limit for "
                             f"{_section_label(section)} was reached in an earlier cell",
-                            line=first_line(student.cells[rest])))
+                            line=first_line(student.cells[rest]),
+                            evalue_zh=f"{_section_label(section, 'zh')}的时限在前面的单元格已到"))
                     if not k.responds():
                         k = None
                     break
@@ -520,17 +552,22 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                 k = usable()
                 if k is None:
                     results.append(AfterResult([], CellProblem(
-                        -1, "skipped", line="(checks)", evalue="the kernel stopped responding")))
+                        -1, "skipped", line="(checks)", evalue="the kernel stopped responding",
+                        evalue_zh="内核不再响应")))
                     continue
                 k.limit.start(after_timeout)
                 kind, ename, evalue, tail, ran = k.run(source, store_history=False)
+                zh = ""
                 if kind == "timeout":
-                    evalue = f"it took longer than {after_timeout:g} s"
+                    evalue, zh = f"it took longer than {after_timeout:g} s", \
+                        f"用时超过 {after_timeout:g} s"
                     k.responds()
                 elif kind == "dead":
-                    evalue = "the kernel died"
+                    evalue, zh = "the kernel died", "内核退出了"
+                elif kind == "output":
+                    zh = f"输出超过 {max_output:,} 字节"
                 results.append(AfterResult(ran.get("outputs", []), CellProblem(
-                    -1, kind, ename, evalue, "(checks)", tail) if kind else None))
+                    -1, kind, ename, evalue, "(checks)", tail, zh) if kind else None))
     finally:
         if kernel is not None:
             kernel.close()
@@ -538,12 +575,12 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
     return result
 
 
-def _section_label(section: Section) -> str:
+def _section_label(section: Section, language: str = "en") -> str:
     if section.name == "notebook":
-        return "the whole notebook"
+        return "整个笔记本" if language == "zh" else "the whole notebook"
     if section.name.startswith("part"):
-        return f"part {section.name[4:]}"
-    return f"the {section.name} cells"
+        return f"第 {section.name[4:]} 部分" if language == "zh" else f"part {section.name[4:]}"
+    return f"{section.name} 单元格" if language == "zh" else f"the {section.name} cells"
 
 
 def fresh_workdir(prefix: str = "braindyn-") -> pathlib.Path:

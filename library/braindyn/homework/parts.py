@@ -75,11 +75,19 @@ class CheckResult:
 
     def text(self) -> str:
         if self.passed:
-            return f"{self.title}: passed"
-        lines = [f"{self.title}: not passed yet", f"  {self.message}"]
+            return f"{self.title}: {PASSED}"
+        lines = [f"{self.title}: {NOT_PASSED}", f"  {self.message}"]
         if self.hint:
-            lines.append(f"  Hint: {self.hint}")
+            lines.append(f"  {HINT}: {self.hint}")
         return "\n".join(lines)
+
+
+# The words of every verdict, in Chinese and English (as the notebooks are written).
+PASSED = "通过 / passed"
+NOT_PASSED = "未通过 / not passed yet"
+HINT = "提示 / Hint"
+BY_HAND = "由老师批改 / graded by your instructor"
+NOT_CHECKED = "尚未检查 / not checked yet"
 
 
 class Assignment:
@@ -132,9 +140,9 @@ class Assignment:
         lines = []
         for p in self.parts:
             if p.manual:
-                lines.append(f"{p.title}: graded by your instructor")
+                lines.append(f"{p.title}: {BY_HAND}")
             elif p.name not in self.results:
-                lines.append(f"{p.title}: not checked yet")
+                lines.append(f"{p.title}: {NOT_CHECKED}")
             else:
                 lines.append(self.results[p.name].text())
         return "\n".join(lines)
@@ -149,15 +157,29 @@ def _student_frame(tb) -> traceback.FrameSummary | None:
     return None
 
 
+class Bilingual(Exception):
+    """An exception whose message is already the whole story, in both languages
+    (e.g. "the notebook defines no `HH`"): shown as it is."""
+
+
 def describe_exception(e: BaseException) -> tuple[str, str]:
-    """(message, hint) for an exception raised by a student's code inside a check."""
+    """(message, hint) for an exception raised by a student's code inside a check,
+    both in Chinese and English."""
     frame = _student_frame(e.__traceback__)
-    where = f" (line {frame.lineno}: `{(frame.line or '').strip()}`)" if frame else ""
+    line = (frame.line or "").strip() if frame else ""
+    where_zh = f"（第 {frame.lineno} 行：`{line}`）" if frame else ""
+    where_en = f" (line {frame.lineno}: `{line}`)" if frame else ""
     if isinstance(e, NotImplementedError):
-        return (f"your code still raises NotImplementedError{where}",
-                "replace the `# TODO` stub and its `raise NotImplementedError` with your code")
+        return (f"你的代码仍然抛出 NotImplementedError{where_zh} / your code still raises "
+                f"NotImplementedError{where_en}",
+                "把 `# TODO` 占位和 `raise NotImplementedError` 换成你的代码 / replace the "
+                "`# TODO` stub and its `raise NotImplementedError` with your code")
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    return f"your code raised {type(e).__name__}{where}: {text}".rstrip(": "), ""
+    if isinstance(e, Bilingual):
+        return text, ""
+    name = type(e).__name__
+    return (f"你的代码抛出了 {name}{where_zh}" + (f"：{text}" if text else "")
+            + f" / your code raised {name}{where_en}" + (f": {text}" if text else "")), ""
 
 
 def collected() -> dict:

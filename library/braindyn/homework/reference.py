@@ -11,16 +11,15 @@ purpose, instead of importing ``braindyn.models.hh_derivatives``.
 
 Units: mV, ms, mS/cm^2, uA/cm^2, uF/cm^2.
 
-Short runs (tens of ms) are solved when a check needs them and cached.  The
-f-I curve needs hundreds of long runs, so it is computed once by
-``python -m braindyn.homework.reference`` and stored in ``hh_fi_data.py``
-(the tests re-solve a few of its points to catch a stale file).
+Runs are solved when a check needs them and cached.  The reference f-I curve
+(part 3) is not here: students get no reference rates.  The grader's data
+(``homework/hh/instructor/grading/hh_fi_reference.json``) is made from
+:func:`solve` by ``_make_fi_reference.py`` beside it, in the instructors'
+folder.
 """
 from __future__ import annotations
 
 import functools
-import pathlib
-import sys
 
 import numpy as np
 
@@ -39,7 +38,6 @@ RTOL = ATOL = 1e-10             # tolerances of the reference solver
 # count the spikes after the transient (t >= FI_T_START) and divide by the
 # counting window in seconds.
 FI_T_START, FI_T_END = 100.0, 500.0   # ms
-FI_CURRENTS = tuple(round(0.5 * k, 1) for k in range(41))   # 0, 0.5, ..., 20 uA/cm^2
 
 
 def currents(V, m, h, n):
@@ -98,65 +96,3 @@ def reference_spike_times(I: float, t_end: float) -> np.ndarray:
     """Spike times (ms) of the reference, found on a 1e-3 ms grid of its dense output."""
     ts = np.linspace(0.0, t_end, int(round(t_end / 1e-3)) + 1)
     return spike_times(ts, solve(I, t_end).sol(ts)[0])
-
-
-def firing_rate(ts, V) -> float:
-    """Rate (Hz) by the part-3 protocol: spikes in [FI_T_START, FI_T_END) per second."""
-    s = spike_times(ts, V)
-    n = np.count_nonzero((s >= FI_T_START) & (s < FI_T_END))
-    return n / ((FI_T_END - FI_T_START) / 1000.0)
-
-
-def reference_rate(I: float) -> float:
-    """Firing rate (Hz) of the reference model at constant input I (a 500 ms solve)."""
-    ts = np.arange(0.0, FI_T_END + 1e-9, 1e-3)
-    return firing_rate(ts, solve(I, FI_T_END).sol(ts)[0])
-
-
-def reference_threshold(lo: float = 0.0, hi: float = 20.0, tol: float = 1e-3) -> float:
-    """The smallest current (uA/cm^2) with repetitive firing, by bisection."""
-    if reference_rate(lo) > 0 or reference_rate(hi) == 0:
-        raise RuntimeError("the bisection bracket does not contain the threshold")
-    while hi - lo > tol:
-        mid = 0.5 * (lo + hi)
-        if reference_rate(mid) > 0:
-            hi = mid
-        else:
-            lo = mid
-    return 0.5 * (lo + hi)
-
-
-def data_module(rates, threshold: float) -> str:
-    """The text of ``hh_fi_data.py`` for these rates (Hz, one per FI_CURRENTS) and threshold."""
-    import textwrap
-
-    def wrapped(name, values, comment):
-        body = textwrap.fill(", ".join(f"{v:g}" for v in values), width=88,
-                             initial_indent="    ", subsequent_indent="    ")
-        return f"{name} = (  # {comment}\n{body},\n)"
-
-    return "\n".join([
-        '"""Stored f-I data of the HH reference (generated; do not edit).',
-        "",
-        "Regenerate with ``python -m braindyn.homework.reference``: scipy DOP853,",
-        f"rtol = atol = {RTOL:g}, the protocol of reference.py (spikes in",
-        f"[{FI_T_START:g}, {FI_T_END:g}) ms from the initial state, rate in Hz).",
-        '"""',
-        wrapped("CURRENTS", FI_CURRENTS, "uA/cm^2"),
-        wrapped("RATES", [round(float(r), 6) for r in rates], "Hz"),
-        f"THRESHOLD = {threshold:.4f}   # uA/cm^2: the smallest current with repetitive firing",
-        "",
-    ])
-
-
-def main() -> int:
-    """Recompute the stored f-I data (about three minutes) and write ``hh_fi_data.py``."""
-    target = pathlib.Path(__file__).with_name("hh_fi_data.py")
-    rates = [reference_rate(I) for I in FI_CURRENTS]
-    target.write_text(data_module(rates, reference_threshold()), encoding="utf-8")
-    print(f"wrote {target}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

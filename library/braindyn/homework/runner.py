@@ -9,7 +9,8 @@ temporary folder.  The job arrives on standard input (JSON)::
     {"notebook": "<the .ipynb text>", "name": "submission.ipynb",
      "sections": [{"name": "part1", "cells": [3, 4], "after": ["<code>", ...]}, ...],
      "timeout": 300, "after_timeout": 120, "max_output": 2000000,
-     "startup_timeout": 60, "env": {"MPLBACKEND": "agg"}}
+     "startup_timeout": 60, "env": {"MPLBACKEND": "agg"}, "prelude": "<code>",
+     "files": {".config/matplotlib/fontlist-v3.11.0.json": "..."}}
 
 The notebook is written into the working directory (the sandbox's home) and
 run by :func:`braindyn.homework.notebooks.execute`; the report goes to
@@ -69,6 +70,11 @@ def run_job(job: dict, workdir: pathlib.Path) -> dict:
     """Run the job's notebook in ``workdir``; the report as JSON-ready data."""
     from .notebooks import Section, execute, kernel_env, parse_notebook
 
+    for relative, content in dict(job.get("files", {})).items():
+        target = (workdir / relative).resolve()
+        if workdir.resolve() in target.parents:          # only below the working directory
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(str(content), encoding="utf-8")
     text = job["notebook"]
     name = pathlib.PurePath(job.get("name") or "submission.ipynb").name
     (workdir / name).write_text(text, encoding="utf-8")
@@ -80,7 +86,8 @@ def run_job(job: dict, workdir: pathlib.Path) -> dict:
     execution = execute(nb, workdir, timeout=float(job["timeout"]), sections=sections,
                         max_output=int(job["max_output"]),
                         after_timeout=float(job["after_timeout"]),
-                        startup_timeout=float(job.get("startup_timeout", 60)), env=env)
+                        startup_timeout=float(job.get("startup_timeout", 60)), env=env,
+                        prelude=str(job.get("prelude", "")))
     return {"problems": [asdict(p) for p in execution.problems],
             "after": {name: [{"outputs": r.outputs,
                               "problem": asdict(r.problem) if r.problem else None}

@@ -1,23 +1,25 @@
 """``braindyn submit NOTEBOOK --name 张三 --id 2100012345``: pack the homework.
 
-What it does, in order (nothing is written before every check passed):
+What it does, in order (nothing is written before the name and the ID are
+right):
 
 1. checks the name (no path separators, no ``_``, which separates the parts
    of the file name) and the student ID (digits; full-width digits are
    accepted and converted), and that the zip does not exist yet (``--force``
    replaces it);
-2. runs a temporary copy of the notebook in a fresh kernel and stops at the
-   first cell that fails, naming the cell and the error: a report must come
-   from a notebook that runs from top to bottom;
+2. runs a temporary copy of the notebook in a fresh kernel, part by part, with
+   the limits ``check`` and ``grade`` use (``limits.py``); a cell that fails
+   does not stop the others, as in ``grade``;
 3. exports the executed notebook as HTML with every figure embedded, and as
    PDF when a converter is available (``report.py``), saying so otherwise;
 4. writes ``姓名_学号_HH报告.zip`` holding the student's notebook exactly as it
    is on disk (byte for byte), the report, and ``submission.json`` (name,
-   ID, the notebook's SHA-256, the self-check verdicts), which ``braindyn
-   grade`` reads.
+   ID, the notebook's SHA-256, the self-check verdicts, the cells that
+   failed), which ``braindyn grade`` reads.
 
-The student's notebook is only read.  Self-checks that do not pass are
-reported but do not stop a submission: partial work may be handed in.
+The student's notebook is only read.  Partial work may be handed in: the zip
+is written whatever the self-checks say, and the command lists the parts that
+are unfinished and the cells that failed, in Chinese and English.
 """
 from __future__ import annotations
 
@@ -34,11 +36,12 @@ import zipfile
 from dataclasses import dataclass
 
 from .errors import UsageError
-from .notebooks import execute, fresh_workdir, parse_notebook
+from .limits import AFTER_TIMEOUT, PART_TIMEOUT
+from .notebooks import CellProblem, execute, fresh_workdir, parse_notebook
 from .report import to_html, to_pdf
-from .selfcheck import PartReport, build_report, collector_cell, parse_collected
+from .selfcheck import PartReport, build_report, collected_verdicts, plan
 
-DEFAULT_TIMEOUT = 600          # seconds for the whole notebook
+DEFAULT_TIMEOUT = PART_TIMEOUT     # seconds for the cells of one part (as check and grade)
 DEFAULT_LABEL = "HH报告"        # the assignment's part of the zip name
 SUBMISSION_INFO = "submission.json"
 # Not allowed in a name: path separators, characters Windows forbids in file
@@ -47,7 +50,7 @@ _FORBIDDEN = set('/\\:*?"<>|_')
 
 
 class SubmitRefused(Exception):
-    """The notebook does not run; the message says where and why.  Exit status 1."""
+    """No report can be made (the kernel does not start); the message says why.  Exit 1."""
 
 
 def clean_name(name: str) -> str:
@@ -86,6 +89,7 @@ class Submission:
     members: list[str]
     pdf_note: str          # "" when a PDF is in the zip, otherwise why not
     checks: list[PartReport]   # the self-check verdicts, one per part
+    problems: list[CellProblem] = ()   # cells that did not run cleanly
 
 
 def submit(notebook: str | pathlib.Path, name: str, student_id: str,
@@ -108,27 +112,21 @@ def submit(notebook: str | pathlib.Path, name: str, student_id: str,
 
     original = notebook.read_bytes()       # what goes into the zip, byte for byte
     nb = parse_notebook(original, str(notebook))
-    progress(f"Running {notebook} in a fresh kernel (your file is not changed)...")
+    progress(f"在新内核中运行 {notebook}（不会修改你的文件）/ Running {notebook} in a fresh "
+             f"kernel (your file is not changed)...")
     marker = f"@@braindyn-checks-{secrets.token_hex(8)}@@"
     workdir = fresh_workdir("braindyn-submit-")
     try:
         (workdir / notebook.name).write_bytes(original)
-        execution = execute(nb, workdir, timeout=timeout, stop_on_error=True,
-                            after=[collector_cell(marker)])
+        execution = execute(nb, workdir, timeout=timeout, sections=plan(nb, marker),
+                            after_timeout=AFTER_TIMEOUT)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    failed = [p for p in execution.problems if p.kind != "skipped"]
-    if failed:
-        p = failed[0]
-        detail = f"\n{p.traceback_tail}" if p.traceback_tail else ""
-        raise SubmitRefused(
-            f"not submitted: the notebook does not run from top to bottom.\n"
-            f"{p.describe()}{detail}\n"
-            f"Fix this cell, check with Kernel > Restart Kernel and Run All Cells, "
-            f"then submit again.")
+    if any(p.line == "(kernel start)" for p in execution.problems):
+        raise SubmitRefused("没有提交：内核无法启动 / not submitted: the kernel could not start "
+                            f"({execution.problems[0].evalue})")
 
-    outputs = execution.after_outputs[0] if execution.after_outputs else []
-    checks = build_report(execution, parse_collected(outputs, marker))
+    checks = build_report(execution, collected_verdicts(execution, marker))
     title = f"{name} {student_id} {label}"
     html = to_html(execution.notebook, title)
     pdf_bytes, pdf_note = to_pdf(execution.notebook, html, title) if pdf else \
@@ -141,7 +139,8 @@ def submit(notebook: str | pathlib.Path, name: str, student_id: str,
     info = {"name": name, "id": student_id, "label": label, "notebook": notebook.name,
             "notebook_sha256": hashlib.sha256(original).hexdigest(),
             "created": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "checks": {p.name: p.status for p in checks.parts}}
+            "checks": {p.name: p.status for p in checks.parts},
+            "problems": [p.describe() for p in execution.problems]}
     members[SUBMISSION_INFO] = json.dumps(info, ensure_ascii=False, indent=1).encode("utf-8")
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -152,7 +151,7 @@ def submit(notebook: str | pathlib.Path, name: str, student_id: str,
     partial = target.with_name(target.name + ".part")
     partial.write_bytes(buffer.getvalue())
     partial.replace(target)          # a complete zip or none, never half of one
-    return Submission(target, list(members), pdf_note, checks.parts)
+    return Submission(target, list(members), pdf_note, checks.parts, execution.problems)
 
 
 def command(notebook: str, name: str, student_id: str, out_dir: str = ".", force: bool = False,
@@ -164,15 +163,23 @@ def command(notebook: str, name: str, student_id: str, out_dir: str = ".", force
     except SubmitRefused as e:
         print(e)
         return 1
-    print(f"wrote {result.zip_path}")
+    print(f"已写入 / wrote {result.zip_path}")
     for member in result.members:
         print(f"  {member}")
     if result.pdf_note:
-        print(f"only the HTML report was produced: {result.pdf_note}. "
+        print(f"只生成了 HTML 报告：{result.pdf_note}。HTML 文件包含所有图，用浏览器打开。/ "
+              f"only the HTML report was produced: {result.pdf_note}. "
               f"The HTML file holds every figure; open it in a browser.")
-    not_passed = [p for p in result.checks if p.status in ("failed", "not checked")]
-    if not_passed:
-        print("note: these self-checks do not pass yet (the zip was written anyway):")
-        for p in not_passed:
-            print(f"  {p.title}: {p.status}")
+    if result.problems:
+        print("这些单元格没有正常运行（报告里也能看到）/ these cells did not run cleanly "
+              "(the report shows them too):")
+        for p in result.problems:
+            print(f"  {p.describe()}")
+    unfinished = [p for p in result.checks if p.status in ("failed", "not checked")]
+    if unfinished:
+        print("未完成的部分（压缩包照样写好了，可以提交部分完成的作业）/ unfinished parts (the zip "
+              "was written anyway: partial work may be handed in):")
+        for p in unfinished:
+            status = "未通过 / not passed" if p.status == "failed" else "未检查 / not checked"
+            print(f"  {p.title}: {status}")
     return 0
