@@ -223,6 +223,78 @@ def test_submit_writes_the_zip_whose_report_holds_the_figures(submitted):
     assert info["problems"] == []
 
 
+# ------------------------------------------ the metric of part 2 (slow) --
+
+def _printed_table(html_text: str) -> dict:
+    """The comparison table as the solution printed it in its report: (method, dt) ->
+    "diverged" or (spikes, error)."""
+    import html as html_module
+
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", html_text))
+    rows = {}
+    for m in re.finditer(r"^\s*(euler|rk4|exponential_euler)\s+([0-9.]+)\s+"
+                         r"(diverged|(\d+)\s+([0-9.]+))", text, re.MULTILINE):
+        key = (m[1], float(m[2]))
+        rows[key] = "diverged" if m[3] == "diverged" else (int(m[4]), float(m[5]))
+    return rows
+
+
+def _independent_table() -> dict:
+    """The same table computed here without the notebook's code: braindyn.models.HH for
+    the runs, the stored DOP853 reference (tests/data/hh_reference.json, rtol 1e-12) for
+    the spikes, and crossings found here with the initial state as the sample at t = 0,
+    each matched to the nearest reference spike."""
+    import numpy as np
+
+    import braindyn as bp
+    from support import hh_reference
+
+    ref = np.array(hh_reference()["spike_times_ms"])
+    rows = {}
+    for method in ("euler", "rk4", "exponential_euler"):
+        for dt in (0.01, 0.05, 0.1, 0.2):
+            model = bp.models.HH(1, method=method, monitors=["V"])
+            try:
+                model.run(100.0, inputs=("input", 10.0), dt=dt)
+            except bp.SimulationError:
+                rows[(method, dt)] = "diverged"
+                continue
+            t = np.concatenate([[0.0], model.mon.ts])
+            V = np.concatenate([[-65.0], model.mon.V[:, 0]])
+            i = np.flatnonzero((V[:-1] < 20.0) & (V[1:] >= 20.0))
+            spikes = t[i] + (20.0 - V[i]) / (V[i + 1] - V[i]) * (t[i + 1] - t[i])
+            error = max(np.min(np.abs(ref - s)) for s in spikes)
+            rows[(method, dt)] = (len(spikes), float(error))
+    return rows
+
+
+@pytest.mark.slow
+def test_the_solution_prints_the_spike_time_errors_an_independent_computation_gives(submitted):
+    with zipfile.ZipFile(submitted["zip"]) as zf:
+        printed = _printed_table(zf.read("hh_homework_source_report.html").decode("utf-8"))
+    expected = _independent_table()
+    assert set(printed) == set(expected), printed
+    for key, want in expected.items():
+        got = printed[key]
+        if want == "diverged":
+            assert got == "diverged", (key, got)
+            continue
+        assert got != "diverged" and got[0] == want[0], (key, got, want)
+        assert abs(got[1] - want[1]) <= 1e-3, (key, got, want)
+    # the model answer states these numbers (nearest-spike errors, counts, the drift)
+    answer = cell(read(SOURCE), "part4").source
+    assert "0.40, 2.0, 4.1 and 7.0 ms" in answer and "7 times instead of 8" in answer
+    assert [round(expected[("exponential_euler", dt)][1], 1) for dt in (0.05, 0.1, 0.2)] == \
+        [2.0, 4.1, 7.0]
+    assert round(expected[("exponential_euler", 0.01)][1], 2) == 0.40
+    assert {expected[("exponential_euler", dt)][0] for dt in (0.01, 0.05, 0.1, 0.2)} == {7}
+    assert expected[("euler", 0.05)][0] == 9 and "0.9 ms with 9 spikes" in answer
+    assert round(expected[("euler", 0.05)][1], 1) == 0.9
+    # and Figure 3 is first order: the error roughly doubles from dt = 0.05 to 0.1
+    ratio = expected[("exponential_euler", 0.1)][1] / expected[("exponential_euler", 0.05)][1]
+    assert 1.7 < ratio < 2.3, ratio
+
+
 # ------------------------------------------------------- braindyn grade (slow) --
 
 NAMES = {   # kind -> the student's name and ID in the zip's or notebook's file name
