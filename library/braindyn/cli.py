@@ -164,9 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = command("check")
     check.add_argument("notebook", help="the homework notebook (.ipynb); it is not changed "
                                         "/ 作业笔记本，不会被修改")
-    check.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
-                       help="seconds for the cells of each part, as submit and grade "
-                            "(default 120) / 每一部分单元格的时限（秒），与 submit、grade 相同")
+    check.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                       help="seconds of computing (CPU time) for the cells of each part, as "
+                            "submit and grade (default 60) / 每一部分单元格的计算时限（CPU 秒），"
+                            "与 submit、grade 相同")
 
     submit = command("submit")
     submit.add_argument("notebook", help="your homework notebook (.ipynb); it is not changed "
@@ -178,9 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="folder for the zip (default: here) / zip 文件放在哪个文件夹（默认当前文件夹）")
     submit.add_argument("--force", action="store_true",
                         help="replace an existing zip / 覆盖已有的 zip")
-    submit.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
-                        help="seconds for the cells of each part, as check and grade "
-                             "(default 120) / 每一部分单元格的时限（秒），与 check、grade 相同")
+    submit.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                        help="seconds of computing (CPU time) for the cells of each part, as "
+                             "check and grade (default 60) / 每一部分单元格的计算时限（CPU 秒），"
+                             "与 check、grade 相同")
     submit.add_argument("--no-pdf", action="store_true",
                         help="skip the PDF even when a converter is available / 不生成 PDF")
 
@@ -201,12 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--tests", required=True, metavar="FOLDER",
                        help="folder of hidden test files (*.py)")
     grade.add_argument("--out", required=True, metavar="CSV", help="the CSV file to write")
-    grade.add_argument("--timeout", type=float, default=120, metavar="SECONDS",
-                       help="seconds for the cells of each part, as check and submit "
-                            "(default 120)")
+    grade.add_argument("--timeout", type=float, default=60, metavar="SECONDS",
+                       help="seconds of computing (CPU time) for the cells of each part, as "
+                            "check and submit (default 60)")
     grade.add_argument("--test-timeout", type=float, default=60, metavar="SECONDS",
-                       help="seconds for each thing collected from a notebook after its part "
-                            "(default 60)")
+                       help="seconds of computing for each thing collected from a notebook "
+                            "after its part (default 60)")
     grade.add_argument("--max-output", type=int, default=2_000_000, metavar="BYTES",
                        help="bytes of output a cell may produce (default 2000000)")
     grade.add_argument("--force", action="store_true", help="replace an existing CSV")

@@ -75,6 +75,7 @@ import pathlib
 import re
 import secrets
 import sys
+import time
 import zipfile
 from dataclasses import dataclass, field
 
@@ -237,6 +238,8 @@ class Graded:
     feedback: str = ""               # path of the feedback file
     identity: list[str] = field(default_factory=list)    # problems with name and id
     integrity: list[str] = field(default_factory=list)   # code that reaches into the tools
+    seconds: float = 0.0             # how long its sandbox ran (not in the feedback)
+    cpu_seconds: float = 0.0         # the CPU time it used (as the runner counted it)
 
     @property
     def total(self) -> float:
@@ -315,7 +318,10 @@ def default_limits(timeout: float, test_timeout: float, sections: int,
                    after_cells: int) -> sandbox.Limits:
     """A sandbox's limits: its wall clock covers every part's budget, every collector,
     kernel starts and a restart or two (each runs the earlier cells again)."""
-    wall = (sections + 2) * timeout + after_cells * test_timeout + 4 * STARTUP_TIMEOUT
+    from .notebooks import WALL_FACTOR
+
+    wall = WALL_FACTOR * ((sections + 2) * timeout + after_cells * test_timeout) + \
+        4 * STARTUP_TIMEOUT
     return sandbox.Limits(wall_seconds=wall, cpu_seconds=int(wall))
 
 
@@ -333,6 +339,7 @@ class _Report:
                              CellProblem(**_fields(p, CellProblem)) if p else None))
             self.after[str(section)] = rows
         self.restarts = int(data.get("restarts", 0))
+        self.cpu_seconds = float(data.get("cpu_seconds", 0.0))
 
 
 def _fields(data, cls) -> dict:
@@ -542,13 +549,16 @@ def grade_one(path: pathlib.Path, folder: pathlib.Path, tests: HiddenTests, time
            "prelude": "\n".join(f"__import__({m!r}, fromlist=[{f!r}]).{f}()"
                                  for m, f in (x.split(":") for x in tests.setup)),
            "files": _sandbox_files()}
+    started = time.monotonic()
     report, failure = run_job(job, use_sandbox, limits or default_limits(
         timeout, test_timeout, len(sections), len(order)))
+    result.seconds = time.monotonic() - started
     if failure:
         result.unreadable = failure
         result.messages = {part: "未评分（见上）/ not graded (see above)" for part in tests.points}
         return result
     result.problems.extend(p.describe() for p in report.problems)
+    result.cpu_seconds = report.cpu_seconds
 
     values: dict[str, dict] = {part: {} for part in tests.points}
     failures: dict[str, dict] = {part: {} for part in tests.points}

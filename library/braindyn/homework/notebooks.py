@@ -315,16 +315,44 @@ def sections_of(nb: NotebookNode) -> list[Section]:
 
 
 class _TimeLimit:
-    """The deadline the client's timeout function reads (one per section or after cell)."""
+    """The limits of what runs now (a section's cells, or one after cell): seconds of
+    the kernel's CPU time (``cpu``), and a wall-clock deadline ``WALL_FACTOR`` times
+    as long (a cell that waits without computing, on a machine busy with other work).
+
+    The CPU time is what a notebook's own work costs, whatever else the machine is
+    doing: a correct part gets the same budget on a busy machine as on an idle one,
+    and an endless loop costs the same there too."""
 
     def __init__(self):
         self.deadline = time.monotonic()
+        self.cpu_deadline: float | None = None
+        self.seconds = 0.0
 
-    def start(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
+    def start(self, seconds: float, cpu_now: float | None = None) -> None:
+        """``seconds`` of CPU time from ``cpu_now``; where the kernel's CPU time cannot
+        be read (not Linux), ``seconds`` on the clock."""
+        self.seconds = seconds
+        factor = 1 if cpu_now is None else WALL_FACTOR
+        self.deadline = time.monotonic() + seconds * factor
+        self.cpu_deadline = None if cpu_now is None else cpu_now + seconds
 
     def left(self, cell=None) -> float:
         return max(1.0, self.deadline - time.monotonic())
+
+
+WALL_FACTOR = 5      # the wall-clock limit: this many times the CPU-time limit
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_of(pid: int | None) -> float | None:
+    """CPU seconds used by a process and the children it waited for (Linux), or None."""
+    if pid is None:
+        return None
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / _TICKS     # utime stime cutime cstime
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class _Kernel:
@@ -351,6 +379,7 @@ class _Kernel:
         self.client.max_output = max_output
         self.client.on_cell_executed = self.client.remember_reply
         self.alive = True
+        self.cpu_exceeded = False
         self._stack = contextlib.ExitStack()
         try:
             # The kernel's own stdout and stderr go nowhere: what a cell prints reaches
@@ -363,6 +392,42 @@ class _Kernel:
             raise
         self.limit.start(startup_timeout)
         self.run(prelude, store_history=False)
+
+    @property
+    def pid(self) -> int | None:
+        try:
+            return self.client.km.provisioner.process.pid
+        except AttributeError:
+            return None
+
+    def cpu(self) -> float | None:
+        """The kernel's CPU time so far (seconds), None where it cannot be read."""
+        return _cpu_of(self.pid)
+
+    def start(self, seconds: float) -> None:
+        """Limits for what runs next: ``seconds`` of CPU time (and WALL_FACTOR times as
+        long on the clock)."""
+        self.limit.start(seconds, self.cpu())
+
+    def _watch(self, stop) -> None:
+        """While a cell runs: interrupt it once the kernel has used up its CPU time; kill
+        the kernel if it goes on computing 10 s after that (SIGINT ignored, C code)."""
+        import signal
+
+        pid = self.pid
+        while not stop.wait(0.2):
+            used = _cpu_of(pid)
+            if used is None or self.limit.cpu_deadline is None:
+                return
+            if used > self.limit.cpu_deadline:
+                self.cpu_exceeded = True
+                try:
+                    os.kill(pid, signal.SIGINT)
+                    if not stop.wait(10.0):
+                        os.kill(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                return
 
     def run(self, source_or_cell, store_history: bool = True):
         """Run one cell until the current deadline; (kind, ename, evalue, tail, cell).
@@ -379,32 +444,43 @@ class _Kernel:
         cell.outputs, cell.execution_count = [], None
         self.nb.cells.append(cell)
         self.client.start_cell()
+        self.cpu_exceeded = False
+        import threading
+        stop = threading.Event()
+        watchdog = threading.Thread(target=self._watch, args=(stop,), daemon=True)
+        watchdog.start()
         try:
             self.client.execute_cell(cell, len(self.nb.cells) - 1, store_history=store_history)
         except DeadKernelError:
             self.alive = False
-            return "dead", "", "", "", cell
+            return ("timeout" if self.cpu_exceeded else "dead"), "", "", "", cell
         except Exception as e:      # the kernel's channels failed (it died mid-message)
             self.alive = False
-            return "dead", "", f"{type(e).__name__}", "", cell
+            return ("timeout" if self.cpu_exceeded else "dead"), "", f"{type(e).__name__}", \
+                "", cell
+        finally:
+            stop.set()
+            watchdog.join()
         if self.client.asked_exit:     # exit() in the cell: this kernel is going away
             self.close()
             return "dead", "", "exit()", "", cell
         ename, evalue, tail = _error_from_outputs(cell.outputs)
         if self.client.flooded or self.client.last_reply_ename == _OUTPUT_LIMIT_ENAME:
             return "output", "", f"more than {self.max_output:,} bytes of output", "", cell
-        if self.client.last_reply_ename == _TIME_LIMIT_ENAME:
+        if self.client.last_reply_ename == _TIME_LIMIT_ENAME or self.cpu_exceeded:
             return "timeout", "", "", "", cell
         if ename:
             return "error", ename, evalue, tail, cell
         return "", "", "", "", cell
 
     def out_of_time(self) -> bool:
-        return self.client.last_reply_ename == _TIME_LIMIT_ENAME
+        return self.client.last_reply_ename == _TIME_LIMIT_ENAME or self.cpu_exceeded
 
     def responds(self) -> bool:
         """After an interrupted cell: does the kernel still answer a trivial one?"""
-        self.limit.start(_ALIVE_PROBE_TIMEOUT)
+        if not self.alive:
+            return False
+        self.limit.start(_ALIVE_PROBE_TIMEOUT)       # on the clock: it must answer at once
         kind = self.run("pass", store_history=False)[0]
         if kind:
             self.alive = False
@@ -485,7 +561,7 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                                                evalue=f"the kernel could not start: {e}",
                                                evalue_zh=f"内核无法启动：{e}"))
             return None
-        k.limit.start(timeout)
+        k.start(timeout)
         for index in clean:
             kind = k.run(student.cells[index])[0]
             if kind == "dead" or (kind == "timeout" and not k.responds()):
@@ -504,7 +580,7 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
         for section in sections:
             k = usable()
             if k is not None:
-                k.limit.start(timeout)
+                k.start(timeout)
             for position, index in enumerate(section.cells):
                 line = first_line(student.cells[index])
                 if stopped or k is None:
@@ -523,7 +599,7 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                     stopped = stop_on_error
                     k = None if stopped else usable()
                     if k is not None:
-                        k.limit.start(timeout)
+                        k.start(timeout)
                     continue
                 if kind == "timeout":
                     result.problems.append(CellProblem(
@@ -555,7 +631,7 @@ def execute(nb: NotebookNode, workdir: str | os.PathLike, *, timeout: float,
                         -1, "skipped", line="(checks)", evalue="the kernel stopped responding",
                         evalue_zh="内核不再响应")))
                     continue
-                k.limit.start(after_timeout)
+                k.start(after_timeout)
                 kind, ename, evalue, tail, ran = k.run(source, store_history=False)
                 zh = ""
                 if kind == "timeout":
