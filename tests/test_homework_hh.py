@@ -350,6 +350,15 @@ def graded(tmp_path_factory, submitted, checked):
             continue                              # the zip that braindyn submit wrote
         name, sid = NAMES[kind]
         subs_.write_notebook(build(ctx), folder / f"{name}_{sid}_HH报告.ipynb")
+    # identity: no ID at all, an ID handed in twice, a zip whose submission.json names
+    # someone else (and whose notebook is not the one submit packed)
+    shutil.copy(subs_.STUDENT, folder / "homework_final.ipynb")
+    shutil.copy(subs_.STUDENT, folder / "孔九_2100000004_HH报告.ipynb")     # 赵六's ID
+    with zipfile.ZipFile(folder / "杨十_2100000015_HH报告.zip", "w") as zf:
+        zf.writestr("hh_homework.ipynb", subs_.STUDENT.read_bytes())
+        zf.writestr("submission.json", json.dumps(
+            {"name": "张三", "id": "2100012345", "notebook": "hh_homework.ipynb",
+             "notebook_sha256": "0" * 64}))
     kit = ctx["kit"]
     before = _hashes(folder, tests, kit)
     # The default limits, as an instructor would grade: the endless loop costs one
@@ -377,11 +386,14 @@ def feedback(graded, name: str) -> str:
     return pathlib.Path(graded["rows"][name]["feedback"]).read_text(encoding="utf-8")
 
 
+IDENTITY = {"homework_final", "孔九", "杨十"}
+
+
 @pytest.mark.slow
 def test_grade_gives_each_kind_its_points(graded):
     assert graded["status"] == 0, graded["out"]
     rows = graded["rows"]
-    assert set(rows) == {name for name, _ in NAMES.values()}, graded["out"]
+    assert set(rows) == {name for name, _ in NAMES.values()} | IDENTITY, graded["out"]
     wrong = []
     for kind, (_, points, what) in subs_.KINDS.items():
         name, sid = NAMES[kind]
@@ -423,7 +435,7 @@ def test_feedback_says_what_went_wrong_in_both_languages_without_expected_number
     hidden = (subs_.HIDDEN_TESTS / "hh_fi_reference.json").read_text()
     import runpy
     secret = runpy.run_path(str(subs_.HIDDEN_TESTS / "test_hh.py"))
-    for name, _ in NAMES.values():
+    for name in list(graded["rows"]):
         text = feedback(graded, name)
         assert "Feedback for" in text and "评分反馈" in text
         shown = [f"input {secret['HIDDEN_I']:g}", f"I = {secret['HIDDEN_I']:g}",
@@ -455,6 +467,23 @@ def test_the_attacks_earn_nothing_and_change_nothing(graded):
     wei = feedback(graded, "卫四")
     assert "POINTS" not in wei and "HIDDEN" not in wei and "hidden_tests" not in wei
     assert str(graded["base"]) not in wei
+
+
+@pytest.mark.slow
+def test_identity_problems_are_in_the_csv_never_silently_empty(graded):
+    rows = graded["rows"]
+    nameless = rows["homework_final"]
+    assert nameless["id"] == "" and "no student ID" in nameless["identity"] and \
+        "缺少学号" in nameless["identity"] and "file name is not" in nameless["identity"]
+    for name in ("孔九", "赵六"):
+        assert "ID 2100000004 is handed in more than once" in rows[name]["identity"], rows[name]
+    yang = rows["杨十"]["identity"]
+    assert "the file name says 杨十 2100000015, submission.json says 张三 2100012345" in yang
+    assert "changed after submit" in yang
+    clean = {name for name, _ in NAMES.values()} - {"赵六"}
+    assert all(rows[name]["identity"] == "" for name in clean), \
+        {n: rows[n]["identity"] for n in clean if rows[n]["identity"]}
+    assert "身份 / Identity: 学号 2100000004 重复" in feedback(graded, "孔九")
 
 
 @pytest.mark.slow

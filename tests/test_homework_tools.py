@@ -228,6 +228,40 @@ def test_grade_validates_the_hidden_tests(tmp_path):
     assert loaded.points == {"part1": 1.0, "part2": 2.0} and loaded.manual == {"essay": 1.0}
 
 
+def test_grade_takes_the_identity_from_the_file_name_checked_against_submission_json(tmp_path):
+    data = nbformat.writes(tiny_notebook()).encode()
+
+    def packed(name, info):
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("hw.ipynb", data)
+            if info is not None:
+                zf.writestr("submission.json", json.dumps(info, ensure_ascii=False))
+        return path
+
+    import hashlib
+    digest = hashlib.sha256(data).hexdigest()
+    right = {"name": "张三", "id": "2100012345", "notebook": "hw.ipynb", "notebook_sha256": digest}
+    assert grade.read_submission(packed("张三_2100012345_HH报告.zip", right))[1:] == \
+        ("张三", "2100012345", [])
+    _, name, sid, problems = grade.read_submission(packed("李四_2100000002_HH报告.zip", right))
+    assert (name, sid) == ("李四", "2100000002")
+    assert problems == ["文件名是 李四 2100000002，submission.json 写的是 张三 2100012345 / the file "
+                        "name says 李四 2100000002, submission.json says 张三 2100012345"]
+    _, name, sid, problems = grade.read_submission(packed("my homework.zip", right))
+    assert (name, sid) == ("张三", "2100012345") and "the file name is not" in problems[0]
+    _, name, sid, problems = grade.read_submission(packed("王五_2100000003_HH报告.zip", None))
+    assert (name, sid) == ("王五", "2100000003") and "no submission.json" in problems[0]
+    _, _, _, problems = grade.read_submission(packed("赵六_2100000004_HH报告.zip", dict(
+        right, name="赵六", id="2100000004", notebook_sha256="0" * 64)))
+    assert len(problems) == 1 and "changed after submit" in problems[0]
+    rows = [grade.Graded("a.zip", "甲", "1"), grade.Graded("b.zip", "乙", "1"),
+            grade.Graded("c.ipynb", "c", "")]
+    grade.check_identities(rows)
+    assert "ID 1 is handed in more than once, also in b.zip" in rows[0].identity[0]
+    assert "also in a.zip" in rows[1].identity[0] and "no student ID" in rows[2].identity[0]
+
+
 def test_grade_reads_names_and_refuses_odd_zips(tmp_path):
     data = nbformat.writes(tiny_notebook()).encode()
     good = tmp_path / "张三_2100012345_HH报告.zip"

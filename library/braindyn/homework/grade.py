@@ -55,11 +55,18 @@ SUBMISSIONS is graded.  A submission that cannot be read, loops forever or
 floods the output gets 0 for what could not be collected and a message, and
 the batch goes on.  Nothing in SUBMISSIONS is written, moved or deleted.
 
+Identity: the name and the student ID come from the file name
+``姓名_学号_HH报告.zip``, checked against the zip's ``submission.json`` (name,
+ID, the notebook's SHA-256); a file named otherwise, a disagreement, a notebook
+changed after ``submit``, a missing ID and an ID handed in twice are written
+in the CSV's ``identity`` column (never left silently empty).
+
 Output: the CSV (UTF-8 with a byte-order mark, so that Excel shows Chinese
 names) with one row per submission: name, id, submission, the points of each
 part (hand-graded parts empty, to fill in), total (of the automatic parts),
-feedback; and one feedback text file per submission, in Chinese and English,
-in ``<csv name>_feedback/`` beside it.  The same submission gets the same
+identity (see above), integrity (code that reaches into the grading tools,
+see integrity.py), feedback; and one feedback text file per submission, in
+Chinese and English, in ``<csv name>_feedback/`` beside it.  The same submission gets the same
 score and the same feedback on every run, also on a busy machine: fixed
 seeds, no measured times in the feedback, and the output limit counted in
 bytes inside the kernel and reported before the time limit when a cell hits
@@ -68,6 +75,7 @@ both (see notebooks.py).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -76,6 +84,7 @@ import re
 import secrets
 import sys
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -259,22 +268,38 @@ def find_submissions(folder: pathlib.Path) -> tuple[list[pathlib.Path], list[pat
 
 
 def _identity_from_name(stem: str) -> tuple[str, str]:
-    match = _FILE_NAME.match(stem)
+    match = _FILE_NAME.match(unicodedata.normalize("NFC", stem))
     return (match["name"], match["id"]) if match else (stem, "")
 
 
 def extract_notebook(path: pathlib.Path) -> tuple[bytes, str, str]:
     """(notebook bytes, name, id) of a submission, or NotebookError saying what is wrong."""
+    data, name, sid, _ = read_submission(path)
+    return data, name, sid
+
+
+def read_submission(path: pathlib.Path) -> tuple[bytes, str, str, list[str]]:
+    """(notebook bytes, name, id, problems with the identity) of a submission, or
+    NotebookError.  The name and the ID come from the file name
+    ``姓名_学号_HH报告.zip`` (as ``braindyn submit`` writes it), checked against the
+    zip's ``submission.json`` (name, ID, the notebook's SHA-256); a file named
+    otherwise takes them from ``submission.json`` or the notebook's metadata, and
+    says so."""
+    named = _FILE_NAME.match(unicodedata.normalize("NFC", path.stem)) is not None
     name, sid = _identity_from_name(path.stem)
+    problems: list[str] = []
+    if not named:
+        problems.append(f"文件名不是 姓名_学号_HH报告.zip / the file name is not "
+                        f"NAME_ID_HH报告.zip: {path.name}")
     if path.suffix.lower() == ".ipynb":
         data = path.read_bytes()
-        if sid == "":
+        if not named:
             try:
                 student = parse_notebook(data, path.name).metadata.get("braindyn", {})
-                name, sid = student.get("name", name), str(student.get("id", ""))
+                name, sid = str(student.get("name", name)), str(student.get("id", ""))
             except NotebookError:
                 pass            # reported when the notebook is read for running
-        return data, name, sid
+        return data, name, sid, problems
     try:
         with zipfile.ZipFile(path) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()
@@ -284,9 +309,23 @@ def extract_notebook(path: pathlib.Path) -> tuple[bytes, str, str]:
             if any(i.filename == "submission.json" for i in members):
                 try:
                     info = json.loads(zf.read("submission.json").decode("utf-8"))
-                    name, sid = str(info.get("name", name)), str(info.get("id", sid))
+                    if not isinstance(info, dict):
+                        raise ValueError("not an object")
                 except (ValueError, UnicodeDecodeError):
+                    problems.append("submission.json 读不出来 / submission.json cannot be read")
                     info = {}
+            else:
+                problems.append("压缩包里没有 submission.json（不是 braindyn submit 写的）/ no "
+                                "submission.json in the zip (not written by braindyn submit)")
+            if info:
+                json_name = unicodedata.normalize("NFC", str(info.get("name", ""))).strip()
+                json_id = unicodedata.normalize("NFKC", str(info.get("id", ""))).strip()
+                if not named:
+                    name, sid = json_name or name, json_id
+                elif (json_name, json_id) != (name, sid):
+                    problems.append(f"文件名是 {name} {sid}，submission.json 写的是 {json_name} "
+                                    f"{json_id} / the file name says {name} {sid}, "
+                                    f"submission.json says {json_name} {json_id}")
             notebooks = [i for i in members if i.filename.lower().endswith(".ipynb")]
             if info.get("notebook") in [i.filename for i in notebooks]:
                 notebooks = [i for i in notebooks if i.filename == info["notebook"]]
@@ -303,7 +342,13 @@ def extract_notebook(path: pathlib.Path) -> tuple[bytes, str, str]:
                 raise NotebookError(f"笔记本超过 {MAX_NOTEBOOK_BYTES:,} 字节 / the notebook is "
                                     f"{notebooks[0].file_size:,} bytes: more than "
                                     f"{MAX_NOTEBOOK_BYTES:,}")
-            return zf.read(notebooks[0]), name, sid
+            data = zf.read(notebooks[0])
+            digest = info.get("notebook_sha256")
+            if digest and digest != hashlib.sha256(data).hexdigest():
+                problems.append("压缩包里的笔记本在 submit 之后被改过（与 submission.json 的 SHA-256 "
+                                "不符）/ the notebook in the zip was changed after submit (its "
+                                "SHA-256 is not the one in submission.json)")
+            return data, name, sid, problems
     except zipfile.BadZipFile:
         raise NotebookError("不是可读的 zip 文件（损坏了，或是改了扩展名的其他格式）/ not a "
                             "readable zip file (damaged, or another format renamed to .zip)"
@@ -524,7 +569,7 @@ def grade_one(path: pathlib.Path, folder: pathlib.Path, tests: HiddenTests, time
     result = Graded(rel, *_identity_from_name(path.stem))
     result.scores = {part: 0.0 for part in tests.points}
     try:
-        data, result.name, result.student_id = extract_notebook(path)
+        data, result.name, result.student_id, result.identity = read_submission(path)
         nb = parse_notebook(data, rel)
     except NotebookError as e:
         result.unreadable = str(e)
@@ -737,7 +782,21 @@ def grade(submissions: str | pathlib.Path, tests_dir: str | pathlib.Path,
 
 
 def check_identities(results: list[Graded]) -> None:
-    """Name and id problems, noted on each submission (see item 6)."""
+    """Across the batch: a missing student ID, and an ID handed in more than once, noted on
+    each submission concerned (the CSV's ``identity`` column), never left silently empty."""
+    by_id: dict[str, list[Graded]] = {}
+    for g in results:
+        if not g.student_id:
+            g.identity.append("缺少学号：请把文件命名为 姓名_学号_HH报告.zip / no student ID: name "
+                              "the file NAME_ID_HH报告.zip")
+        else:
+            by_id.setdefault(g.student_id, []).append(g)
+    for sid, same in by_id.items():
+        if len(same) > 1:
+            for g in same:
+                others = ", ".join(o.submission for o in same if o is not g)
+                g.identity.append(f"学号 {sid} 重复，也在 {others} / ID {sid} is handed in more "
+                                  f"than once, also in {others}")
 
 
 def write_csv(out: pathlib.Path, results: list[Graded], parts: list[str],
