@@ -456,7 +456,7 @@ def self_check_cells(nb) -> set[int]:
         if c.cell_type != "code" or not c.source.strip():
             continue
         try:
-            tree = ast.parse(c.source)
+            tree = integrity.parse(c.source)     # one thread at a time
         except SyntaxError:
             continue
         for node in ast.walk(tree):
@@ -543,7 +543,8 @@ def _assertion_message(e: AssertionError) -> str:
     if str(e).strip():
         return str(e).strip()
     frame = traceback.extract_tb(e.__traceback__)[-1]
-    return f"the test's assertion failed (line {frame.lineno}: `{(frame.line or '').strip()}`)"
+    return (f"评分测试的断言没有通过（第 {frame.lineno} 行）/ the test's assertion failed (line "
+            f"{frame.lineno}: `{(frame.line or '').strip()}`)")
 
 
 def run_test(test, data: Collected) -> tuple[float, str]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 
 HOMEWORK = "braindyn.homework"
 DEFAULT_ALLOWED = ("braindyn.homework.checks", "braindyn.homework.reference")
@@ -40,11 +41,22 @@ FORBIDDEN_NAMES = {
 _MAGIC = re.compile(r"^\s*[%!]")
 
 
+# CPython 3.11's parser is not safe when threads parse at once ("AST constructor
+# recursion depth mismatch"), and grade --jobs grades in threads: parse one at a time.
+PARSE_LOCK = threading.Lock()
+
+
+def parse(source: str):
+    """ast.parse, one thread at a time (see PARSE_LOCK)."""
+    with PARSE_LOCK:
+        return ast.parse(source)
+
+
 def _parse(source: str):
     """The cell as Python (IPython's magics and shell lines left out), or None."""
     lines = ["pass" if _MAGIC.match(line) else line for line in source.splitlines()]
     try:
-        return ast.parse("\n".join(lines))
+        return parse("\n".join(lines))
     except SyntaxError:
         return None          # the cell does not run at all
 
