@@ -773,3 +773,47 @@ def test_check_submit_and_grade_share_one_set_of_limits():
     assert selfcheck.DEFAULT_TIMEOUT == submit.DEFAULT_TIMEOUT == grade.DEFAULT_TIMEOUT == \
         limits.PART_TIMEOUT
     assert grade.DEFAULT_TEST_TIMEOUT == limits.AFTER_TIMEOUT
+
+
+def _bilingual(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text)) and bool(re.search(r"[A-Za-z]{3}", text))
+
+
+def test_every_check_hint_and_feedback_line_is_in_chinese_and_english(slides):
+    """Item 7 of issue 14: the self-checks' verdicts and hints, the messages about cells,
+    submissions and identities, and each line of a feedback file."""
+    from braindyn.homework.notebooks import CellProblem
+
+    class SignOfIK(slides.HHEuler):
+        def update(self, _t, _dt, **kwargs):
+            I_K = self.gK * self.n ** 4.0 * (self.V - self.EK)
+            super().update(_t, _dt)
+            self.V += 2 * I_K * _dt
+
+    class Stub(slides.HHEuler):
+        def update(self, _t, _dt, **kwargs):
+            raise NotImplementedError
+
+    results = [_result("part1", SignOfIK), _result("part1", Stub), _result("part1", 42),
+               _result("part2", slides.HH), _result("part3", lambda c: np.zeros(len(c)), 3.4),
+               _result("part3", "not a function", 3.4)]
+    for r in results:
+        assert not r.passed
+        for line in r.text().splitlines():
+            assert _bilingual(line), line
+    for kind in ("error", "timeout", "output", "dead", "skipped"):
+        problem = CellProblem(3, kind, "NameError", "x", "print(x)", evalue_zh="中文")
+        assert _bilingual(problem.describe()), problem.describe()
+    for bad in (lambda: submit.clean_name(""), lambda: submit.clean_id("x")):
+        with pytest.raises(UsageError) as e:
+            bad()
+        assert _bilingual(str(e.value))
+    g = grade.Graded("a.ipynb", "张三", "", scores={"part1": 0.0},
+                     messages={"part1": grade.NotCollected.__doc__ and
+                               "笔记本没有定义 `x` / the notebook defines no `x`"},
+                     problems=["第 1 个单元格（`x`）抛出 E / cell 1 (`x`) raised E"],
+                     integrity=["cell 1, line 1: exec"])
+    grade.check_identities([g])
+    for line in grade.feedback_text(g, {"part1": 1.0}, {"part4": 2.0}).splitlines():
+        if line.strip() and not line.startswith("  cell "):
+            assert _bilingual(line), line

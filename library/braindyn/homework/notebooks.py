@@ -92,9 +92,10 @@ def read_notebook(path: str | os.PathLike) -> NotebookNode:
     """Read a notebook file, or raise NotebookError saying what is wrong with it."""
     path = pathlib.Path(path)
     if not path.exists():
-        raise NotebookError(f"{path}: no such file")
+        raise NotebookError(f"{path}：没有这个文件 / {path}: no such file")
     if path.is_dir():
-        raise NotebookError(f"{path} is a folder: give the path of a .ipynb file")
+        raise NotebookError(f"{path} 是文件夹：请给出 .ipynb 文件的路径 / {path} is a folder: give "
+                            f"the path of a .ipynb file")
     return parse_notebook(path.read_bytes(), str(path))
 
 
@@ -103,18 +104,22 @@ def parse_notebook(data: bytes, label: str) -> NotebookNode:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise NotebookError(f"{label} is not a notebook (not UTF-8 text)") from None
+        raise NotebookError(f"{label} 不是笔记本（不是 UTF-8 文本）/ {label} is not a notebook (not "
+                            f"UTF-8 text)") from None
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
-        raise NotebookError(f"{label} is not a notebook: invalid JSON at line {e.lineno} "
+        raise NotebookError(f"{label} 不是笔记本：第 {e.lineno} 行的 JSON 有误，文件保存完整了吗？ / "
+                            f"{label} is not a notebook: invalid JSON at line {e.lineno} "
                             f"({e.msg}); was it saved completely?") from None
     if not isinstance(raw, dict) or "cells" not in raw:
-        raise NotebookError(f"{label} is JSON but not a Jupyter notebook (no 'cells')")
+        raise NotebookError(f"{label} 是 JSON，但不是 Jupyter 笔记本（没有 'cells'）/ {label} is "
+                            f"JSON but not a Jupyter notebook (no 'cells')")
     try:
         nb = nbformat.reads(text, as_version=4)
     except Exception as e:  # nbformat raises several types for old or odd files
-        raise NotebookError(f"{label} could not be read as a notebook: {e}") from None
+        raise NotebookError(f"{label} 无法作为笔记本读取 / {label} could not be read as a "
+                            f"notebook: {e}") from None
     return nb
 
 

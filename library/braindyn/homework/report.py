@@ -74,8 +74,8 @@ def to_pdf(nb: NotebookNode, html: str, title: str) -> tuple[bytes | None, str]:
     """(PDF bytes, "") or (None, the reason there is no PDF)."""
     route = pdf_converter()
     if route is None:
-        return None, ("no PDF converter found (a Chromium browser with Playwright, or "
-                      "xelatex)")
+        return None, ("没有找到 PDF 转换器（带 Playwright 的 Chromium 浏览器，或 xelatex）/ no PDF "
+                      "converter found (a Chromium browser with Playwright, or xelatex)")
     try:
         if route == "chromium":
             return _chromium_pdf(html), ""
@@ -91,4 +91,4 @@ def to_pdf(nb: NotebookNode, html: str, title: str) -> tuple[bytes | None, str]:
         return data, ""
     except Exception as e:   # a broken converter must not stop a submission
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        return None, f"the PDF converter ({route}) failed: {first}"
+        return None, f"PDF 转换器（{route}）出错 / the PDF converter ({route}) failed: {first}"

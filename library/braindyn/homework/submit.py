@@ -57,16 +57,21 @@ def clean_name(name: str) -> str:
     """The name as it goes into the file name, or UsageError saying what to change."""
     name = unicodedata.normalize("NFC", name or "").strip()
     if not name:
-        raise UsageError("--name is empty: give your name, e.g. --name 张三")
+        raise UsageError("--name 是空的：写上你的姓名，例如 --name 张三 / --name is empty: give your "
+                         "name, e.g. --name 张三")
     bad = sorted({c for c in name if c in _FORBIDDEN or unicodedata.category(c).startswith("C")})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        raise UsageError(f"--name {name!r} contains {shown}: a name goes into a file name, so "
-                         f"it may not contain / \\ : * ? \" < > | or _ (use a space or a hyphen)")
+        raise UsageError(f"--name {name!r} 含有 {shown}：姓名会写进文件名，不能含 / \\ : * ? \" < > | "
+                         f"或 _（用空格或连字符）/ --name {name!r} contains {shown}: a name goes "
+                         f"into a file name, so it may not contain / \\ : * ? \" < > | or _ (use a "
+                         f"space or a hyphen)")
     if name in (".", "..") or name.startswith("."):
-        raise UsageError(f"--name {name!r} may not start with a dot")
+        raise UsageError(f"--name {name!r} 不能以点开头 / --name {name!r} may not start with a "
+                         f"dot")
     if len(name) > 40:
-        raise UsageError(f"--name is {len(name)} characters long: at most 40")
+        raise UsageError(f"--name 有 {len(name)} 个字符，最多 40 个 / --name is {len(name)} "
+                         f"characters long: at most 40")
     return name
 
 
@@ -74,7 +79,8 @@ def clean_id(student_id: str) -> str:
     """The student ID as ASCII digits, or UsageError saying what to change."""
     sid = unicodedata.normalize("NFKC", student_id or "").strip()   # full-width digits -> ASCII
     if not re.fullmatch(r"[0-9]{1,20}", sid):
-        raise UsageError(f"--id {student_id!r} is not a student ID: use the digits only, "
+        raise UsageError(f"--id {student_id!r} 不是学号：只写数字，例如 --id 2100012345 / "
+                         f"--id {student_id!r} is not a student ID: use the digits only, "
                          f"e.g. --id 2100012345")
     return sid
 
@@ -100,15 +106,18 @@ def submit(notebook: str | pathlib.Path, name: str, student_id: str,
     name, student_id = clean_name(name), clean_id(student_id)
     notebook = pathlib.Path(notebook)
     if notebook.suffix != ".ipynb":
-        raise UsageError(f"{notebook}: give the .ipynb file of your homework")
+        raise UsageError(f"{notebook}：请给出作业的 .ipynb 文件 / {notebook}: give the .ipynb "
+                         f"file of your homework")
     if not notebook.is_file():
-        raise UsageError(f"{notebook}: no such file")
+        raise UsageError(f"{notebook}：没有这个文件 / {notebook}: no such file")
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"--out {out_dir} is a file: give a folder")
+        raise UsageError(f"--out {out_dir} 是文件：请给出文件夹 / --out {out_dir} is a file: give "
+                         f"a folder")
     target = out_dir / zip_name(name, student_id, label)
     if target.exists() and not force:
-        raise UsageError(f"{target} exists already: pass --force to replace it, or remove it")
+        raise UsageError(f"{target} 已经存在：加 --force 覆盖它，或者删掉它 / {target} exists "
+                         f"already: pass --force to replace it, or remove it")
 
     original = notebook.read_bytes()       # what goes into the zip, byte for byte
     nb = parse_notebook(original, str(notebook))

@@ -157,14 +157,14 @@ def test_part1(data):
         except AssertionError:
             pass
     return _scored([
-        ("Variables", lambda: hh.judge_variables(data["variables"])),
-        ("derivatives", lambda: hh.judge_derivatives(HIDDEN_STATES, HIDDEN_I,
+        ("变量 / Variables", lambda: hh.judge_variables(data["variables"])),
+        ("导数 / derivatives", lambda: hh.judge_derivatives(HIDDEN_STATES, HIDDEN_I,
                                                      data["derivatives"], shown=False)),
-        ("explicit Euler step", lambda: hh.judge_euler_step(EULER_STATES, HIDDEN_I, EULER_DT,
+        ("显式 Euler 的一步 / explicit Euler step", lambda: hh.judge_euler_step(EULER_STATES, HIDDEN_I, EULER_DT,
                                                             data["euler"], shown=False)),
-        ("simulation at I = 10", lambda: hh.judge_run(data["run 10"], 10.0, hh.RUN_T,
+        ("I = 10 时的模拟 / simulation at I = 10", lambda: hh.judge_run(data["run 10"], 10.0, hh.RUN_T,
                                                       hh.RUN_DT, label="HHEuler")),
-        ("simulation at a hidden current", lambda: hh.judge_run(
+        ("隐藏电流下的模拟 / simulation at a hidden current", lambda: hh.judge_run(
             data["run hidden"], HIDDEN_I, hh.RUN_T, hh.RUN_DT, label="HHEuler", shown=False)),
     ])
 
@@ -175,18 +175,18 @@ def test_part2(data):
     except CheckFailed as e:
         return _zero(e)
     model, why_model = _scored([
-        ("derivatives with each method", lambda: [
+        ("每种方法的导数 / derivatives with each method", lambda: [
             hh.judge_derivatives(HIDDEN_STATES, HIDDEN_I, data[f"derivatives {m}"], shown=False)
             for m in hh.METHODS]),
-        ("the method argument is used", lambda: hh.judge_method_used(
+        ("参数 method 起作用 / the method argument is used", lambda: hh.judge_method_used(
             {m: data[f"short {m}"] for m in hh.METHODS})),
-        ("each method against the reference at a hidden current", lambda: [
+        ("隐藏电流下每种方法与参考解对比 / each method against the reference at a hidden current", lambda: [
             hh.judge_run(data[f"run {m}"], HIDDEN_I, hh.RUN_T, hh.RUN_DT, m, label="HH",
                          shown=False) for m in hh.METHODS]),
-        ("exponential Euler stable at dt = 0.2", lambda: hh.judge_stable(data["stable"])),
+        ("指数 Euler 在 dt = 0.2 时稳定 / exponential Euler stable at dt = 0.2", lambda: hh.judge_stable(data["stable"])),
     ])
     comparison, why_comparison = _scored([
-        ("the comparison of the methods", lambda: hh.judge_comparison(
+        ("三种方法的比较 / the comparison of the methods", lambda: hh.judge_comparison(
             data["comparison"], _expected_comparison())),
     ])
     why = "; ".join(w for w in (why_model, why_comparison) if w)
@@ -207,8 +207,8 @@ def test_part3(data):
         return _zero(e)
     reference = _fi_reference()
     return _scored([
-        ("f-I curve at hidden currents", lambda: hh.judge_rates(
+        ("隐藏电流下的 f-I 曲线 / f-I curve at hidden currents", lambda: hh.judge_rates(
             HIDDEN_CURRENTS, collected["rates"], reference["hidden"]["rates"])),
-        ("threshold current", lambda: hh.judge_threshold(data["threshold"],
+        ("阈值电流 / threshold current", lambda: hh.judge_threshold(data["threshold"],
                                                          reference["threshold"])),
     ])
