@@ -979,8 +979,10 @@ def kit_uses_in_source(source: str, names=KIT_NAMES, within: tuple[str, ...] = (
     """Where ``source`` (a part's cells) refers to the kit's HH models: ``bp.models``,
     ``braindyn.models``, ``hh_derivatives``, ... (``within``: only inside these
     classes or functions, and in assignments to these names)."""
+    from .integrity import parse     # one thread at a time (grade --jobs)
+
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return []
     roots = [tree]
