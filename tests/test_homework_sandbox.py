@@ -284,3 +284,29 @@ def test_the_runner_reports_json_and_its_kernel_cannot_write_into_it():
     report = json.loads(done.stdout)
     assert report["problems"] == []
     assert report["after"]["notebook"][0]["outputs"][0]["text"] == "0\n"
+
+
+def test_without_a_sandbox_the_runner_still_runs_in_a_folder_of_its_own_with_limits():
+    """--no-sandbox: the same runner and limits in a new temporary folder, removed after."""
+    import tempfile
+
+    import nbformat
+
+    v4 = nbformat.v4
+    nb = v4.new_notebook()
+    nb.cells = [v4.new_code_cell("import os, resource")]
+    look = ("print(os.getcwd(), os.environ['BRAINDYN_CACHE'], "
+            "resource.getrlimit(resource.RLIMIT_FSIZE)[0])")
+    job = {"notebook": nbformat.writes(nb), "name": "s.ipynb",
+           "sections": [{"name": "notebook", "cells": [0], "after": [look]}],
+           "timeout": 60, "after_timeout": 10, "max_output": 10000}
+    before = set(pathlib.Path(tempfile.gettempdir()).glob("braindyn-grade-*"))
+    done = sandbox.run_unsandboxed([PY, "-m", "braindyn.homework.runner"],
+                                   json.dumps(job).encode(), sandbox.Limits(wall_seconds=120,
+                                                                            file_mb=7))
+    report = json.loads(done.stdout)
+    assert report["problems"] == []
+    cwd, cache, fsize = report["after"]["notebook"][0]["outputs"][0]["text"].split()
+    assert pathlib.Path(cwd).name.startswith("braindyn-grade-") and cache.startswith(cwd)
+    assert int(fsize) == 7 * 1024 * 1024
+    assert set(pathlib.Path(tempfile.gettempdir()).glob("braindyn-grade-*")) == before
