@@ -1,5 +1,5 @@
 """The package's layers import one way only: math -> integrators -> simulation ->
-models / analysis -> visualize / widgets / homework -> the command line.
+models / analysis -> visualize / widgets / exercises / homework -> the command line.
 
 Every import statement of every module of ``library/braindyn`` is read (also the
 late ones inside functions); an import of a module in a higher layer fails the test,
@@ -14,8 +14,8 @@ from support import ROOT
 
 PACKAGE = ROOT / "library" / "braindyn"
 LAYERS = {"_version": 0, "math": 1, "integrators": 2, "simulation": 3, "models": 4,
-          "analysis": 4, "inputs": 4, "measure": 4, "visualize": 5, "widgets": 5, "homework": 5,
-          "__init__": 6, "cli": 7, "workspace": 7}
+          "analysis": 4, "inputs": 4, "measure": 4, "visualize": 5, "widgets": 5,
+          "exercises": 5, "homework": 5, "__init__": 6, "cli": 7, "workspace": 7}
 FACADE = 3.5   # import braindyn: the layer of what __init__ imports eagerly, plus one half
 
 
