@@ -128,6 +128,9 @@ def test_every_think_has_a_collapsed_answer(lesson):
     thinks = [i for i, c in enumerate(nb.cells)
               if c.cell_type == "markdown" and c.source.lstrip().startswith("### Think!")]
     assert thinks, "a '### Think!' question"
+    inside = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and i not in thinks
+              and re.search(r"^### Think!", c.source, re.M)]
+    assert not inside, f"cells {inside}: a '### Think!' heading starts its own cell"
     for i in thinks:
         assert i + 1 < len(nb.cells), f"cell {i}: Think! is last, without its answer"
         answer = nb.cells[i + 1]
