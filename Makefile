@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: lab test test-fast install install-dev browser bubblewrap bench peers strip check-notebooks site slides assets node binder-check clean
+.PHONY: lab test test-fast install install-dev browser bubblewrap cjk-fonts bench peers strip check-notebooks site slides assets node binder-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ lab: $(VENV)/.installed
 # sandbox are installed first; elsewhere those tests are skipped, saying so, when
 # they are missing (run `make browser`, `make bubblewrap`).
 # The course's offline assets (npm packages, pinned) are fetched once into _build/npm.
-test: $(STAMP) assets $(if $(CI),browser bubblewrap)
+test: $(STAMP) assets $(if $(CI),browser bubblewrap cjk-fonts)
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Debian's Chromium (no browser downloads) for tests/test_browser_e2e.py; Playwright's
@@ -57,6 +57,14 @@ bubblewrap:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; fi; }
+
+# Debian's Noto CJK fonts: Chinese characters in figure titles (braindyn.visualize.fonts;
+# tests/test_visualize_fonts.py fails on CI without one).
+cjk-fonts:
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; fi; }
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"

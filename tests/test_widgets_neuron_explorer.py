@@ -177,7 +177,7 @@ def test_switching_the_model_replaces_lines_without_new_figures(izh):
     assert len(izh.second_line.get_xdata()) == 0      # LIF has no second variable
     assert izh.ax_V.get_ylim() == MODELS["LIF"].v_lim
     izh.model_menu.value = "Izhikevich"
-    assert izh.preset_menu.layout.display is None and "RS" in izh.preset_menu.options
+    assert izh.preset_menu.layout.display is None and "RS" in [v for _, v in izh.preset_menu.options]
     assert V.max() < izh.V_line.get_ydata().max()
 
 

@@ -9,18 +9,26 @@
 * ``run_method()``: run one method on one problem and measure error and cost.
 * ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
 
+* ``set_language('zh' | 'en')``: the language of the widgets built afterwards
+  (labels, descriptions, messages); ``get_language()``.
+
 See ``README.md`` in this folder for how the pieces fit together.
 """
 from .convergence import Convergence, convergence_data, convergence_plot, fitted_order
 from .figure_view import FigureView
+from .i18n import get_language, set_language
 from .integrator_lab import IntegratorLab, integrator_lab, method_options
 from .neuron_explorer import Firing, NeuronExplorer, firing_pattern, neuron_explorer
 from .phase_plane_explorer import PhasePlaneExplorer, phase_plane_explorer
 from .problems import PROBLEMS, Problem, Reference, get_problem
 from .runs import Run, crossing_times, evaluations_per_step, run_method
 
-__all__ = ["integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
+__all__ = ["set_language", "get_language", "integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
            "convergence_data", "fitted_order", "Convergence", "run_method", "Run",
            "crossing_times", "evaluations_per_step", "PROBLEMS", "Problem", "Reference",
            "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer",
            "neuron_explorer", "NeuronExplorer", "Firing", "firing_pattern"]
+
+from ..visualize.fonts import use_cjk_fonts as _use_cjk_fonts
+
+_use_cjk_fonts()   # Chinese labels in the widgets' figures (set_language("zh"))

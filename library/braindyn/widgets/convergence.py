@@ -14,6 +14,7 @@ from matplotlib.ticker import NullFormatter
 
 import braindyn as bp
 
+from .i18n import term, tr
 from .integrator_lab import color_of
 from .problems import get_problem
 from .runs import run_method
@@ -108,12 +109,13 @@ def convergence_plot(problem="decay_sine", methods=DEFAULT_METHODS, dts=DEFAULT_
     for m, errs in result.errors.items():
         order = bp.integrators.get_method(m).order
         ax.loglog(result.dts, errs, "o-", color=color_of(m),
-                  label=f"{m} (order {order}): slope {result.slopes[m]:.2f}")
+                  label=tr(f"{m} (order {order}): slope {result.slopes[m]:.2f}",
+                           f"{m} ({order} 阶): 斜率 {result.slopes[m]:.2f}"))
     ax.set_xlabel("dt")
-    ax.set_ylabel({"max": "max error", "final": "error at the end",
-                   "spike_time": "spike-time error"}[error])
+    ax.set_ylabel({"max": tr("max error", "最大误差"), "final": tr("error at the end", "终点误差"),
+                   "spike_time": tr("spike-time error", "发放时刻误差")}[error])
     p = get_problem(problem)
-    title = p.title
+    title = term(p.title)
     if p.input is not None:
         title += f", {p.input.name} = {p.params(input)[0]:g}"
     ax.set_title(title, loc="left", fontsize=11)

@@ -36,6 +36,7 @@ from matplotlib.lines import Line2D
 import braindyn as bp
 
 from .figure_view import FigureView
+from .i18n import term, tr
 from .problems import PROBLEMS, get_problem
 from .runs import Run, is_compiled, run_method
 from .slider_grid import GridSlider
@@ -63,8 +64,9 @@ def method_options() -> list:
     ``bp.integrators.methods()``; embedded pairs run with fixed steps here."""
     options = []
     for m in bp.integrators.methods():
-        note = ", run with fixed dt" if m.adaptive else ""
-        options.append((f"{m.name} - {m.long_name} (order {m.order}{note})", m.name))
+        note = tr(", run with fixed dt", ", 此处用固定 dt") if m.adaptive else ""
+        order = tr(f"order {m.order}", f"{m.order} 阶")
+        options.append((f"{m.name} - {term(m.long_name)} ({order}{note})", m.name))
     return options
 
 
@@ -93,10 +95,10 @@ class IntegratorLab(widgets.VBox):
 
         # -- controls --
         self.problem_menu = widgets.Dropdown(
-            options=[(p.title, name) for name, p in PROBLEMS.items()], value=problem.name,
-            description="model", layout=widgets.Layout(width="330px"))
+            options=[(term(p.title), name) for name, p in PROBLEMS.items()], value=problem.name,
+            description=tr("model", "模型"), layout=widgets.Layout(width="330px"))
         self.method_menu = widgets.SelectMultiple(
-            options=method_options(), value=tuple(names), rows=9, description="methods",
+            options=method_options(), value=tuple(names), rows=9, description=tr("methods", "方法"),
             layout=widgets.Layout(width="470px"))
         if dt not in DT_CHOICES:
             raise ValueError(f"dt = {dt!r}: the lab's dt slider offers "
@@ -105,7 +107,7 @@ class IntegratorLab(widgets.VBox):
             options=[(f"{c:g}", c) for c in DT_CHOICES], value=dt, description="dt",
             continuous_update=True, layout=widgets.Layout(width="330px"))
         self.input_slider = GridSlider(
-            description="input", continuous_update=False, layout=widgets.Layout(width="330px"))
+            description=tr("input", "输入"), continuous_update=False, layout=widgets.Layout(width="330px"))
         self.status = widgets.HTML()
         self.table = widgets.HTML()
 
@@ -170,7 +172,7 @@ class IntegratorLab(widgets.VBox):
         try:
             s = self.input_slider
             if p.input is None:
-                s.disabled, s.description = True, "no input"
+                s.disabled, s.description = True, tr("no input", "无输入")
             else:
                 s.disabled, s.description = False, p.input.name
                 with s.hold_sync():        # one message: the browser never sees the wide range
@@ -186,7 +188,7 @@ class IntegratorLab(widgets.VBox):
         self.ax_trace.set_ylim(*p.ylim)
         self.ax_trace.set_ylabel(p.variables[0] + y_unit)
         self.ax_error.set_ylim(*p.error_ylim)
-        self.ax_error.set_ylabel(f"|{p.variables[0]} - reference|")
+        self.ax_error.set_ylabel(f"|{p.variables[0]} - " + tr("reference|", "参考解|"))
         self.ax_error.set_xlabel("t" + t_unit)
         self._set_reference()
         self._update(full=True)
@@ -197,7 +199,8 @@ class IntegratorLab(widgets.VBox):
         ts = np.linspace(*p.t_span, MAX_POINTS)
         self.reference_line.set_data(ts, reference.evaluate(ts)[:, 0])
         inp = "" if p.input is None else f", {p.input.name} = {self.input_value:g}"
-        self.ax_trace.set_title(f"{p.title}{inp}    (reference: {reference.label})",
+        self.ax_trace.set_title(f"{term(p.title)}{inp}    ("
+                                + tr("reference: ", "参考解: ") + f"{term(reference.label)})",
                                 loc="left", fontsize=10)
 
     # -- running and drawing -----------------------------------------------------
@@ -208,8 +211,10 @@ class IntegratorLab(widgets.VBox):
             selected = list(self.method_menu.value)
             new = [m for m in selected if not is_compiled(p, m)]
             if new:
-                self.status.value = (f"<i>compiling {', '.join(new)} for this model "
-                                     f"(once, about a second each)...</i>")
+                self.status.value = "<i>" + tr(f"compiling {', '.join(new)} for this model "
+                                                f"(once, about a second each)...",
+                                                f"正在为此模型编译 {', '.join(new)} "
+                                                f"(只编译一次, 每个约一秒)...") + "</i>"
             self.runs = {m: run_method(p, m, dt, self.input_value, jit=True)
                          for m in selected}
             self._draw(full)
@@ -252,7 +257,7 @@ class IntegratorLab(widgets.VBox):
                 last = run.ys[-1, 0] if len(run.ys) else p.y0[0]
                 mark.set_data([run.t_diverged], [np.clip(last, *p.ylim)])
         self.blowup_text.set_text("\n".join(
-            f"{m}: diverged at t = {r.t_diverged:.3g}" for m, r in self.runs.items() if r.diverged))
+            f"{m}: " + tr("diverged at t = ", "发散于 t = ") + f"{r.t_diverged:.3g}" for m, r in self.runs.items() if r.diverged))
         if full:
             self._set_legend()
             self.view.redraw_all()
@@ -263,7 +268,7 @@ class IntegratorLab(widgets.VBox):
         if self._legend is not None:
             self._legend.remove()
         handles = [Line2D([], [], color="black", lw=3, alpha=0.3)]
-        labels = ["reference"]
+        labels = [tr("reference", "参考解")]
         for m in self.runs:   # stand-ins: the real lines are animated, legends skip those
             handles.append(Line2D([], [], color=color_of(m), lw=2))
             labels.append(m)
@@ -275,11 +280,13 @@ class IntegratorLab(widgets.VBox):
     def _table_html(self) -> str:
         p = self.problem
         spiking = p.threshold is not None
-        unit = p.time_units or "time units"
-        head = ["method", "order", "steps", "f evaluations", "loop time",
+        unit = p.time_units or tr("time units", "时间单位")
+        head = [tr("method", "方法"), tr("order", "阶数"), tr("steps", "步数"),
+                tr("f evaluations", "f 求值次数"), tr("loop time", "循环耗时"),
                 f"max |{p.variables[0]} - ref|"]
         if spiking:
-            head += ["spikes (ref)", f"spike-time error ({unit})"]
+            head += [tr("spikes (ref)", "发放次数 (参考)"),
+                     tr(f"spike-time error ({unit})", f"发放时刻误差 ({unit})")]
         rows = []
         for m, r in self.runs.items():
             info = bp.integrators.get_method(m)
@@ -287,7 +294,8 @@ class IntegratorLab(widgets.VBox):
             cells = [swatch, str(info.order), f"{r.steps:,}", f"{r.evaluations:,}",
                      f"{r.wall_time * 1e3:.1f} ms"]
             if r.diverged:
-                cells.append(f"<b style='color:#b00'>diverged at t = {r.t_diverged:.3g}</b>")
+                cells.append("<b style='color:#b00'>" + tr("diverged at t = ", "发散于 t = ")
+                             + f"{r.t_diverged:.3g}</b>")
                 if spiking:
                     cells += ["-", "-"]
             else:

@@ -48,6 +48,7 @@ from matplotlib.figure import Figure
 from .. import inputs, measure, models
 from ..measure import firing_pattern  # noqa: F401  (its old home: braindyn.widgets.firing_pattern)
 from .figure_view import FigureView
+from .i18n import term, tr
 from .slider_grid import GridSlider
 
 MAX_POINTS = 4000        # points per curve on screen (the run keeps all its steps)
@@ -245,12 +246,12 @@ class NeuronExplorer(widgets.VBox):
 
         # -- controls --
         self.model_menu = widgets.Dropdown(
-            options=[(spec.title, k) for k, spec in MODELS.items()], value=key,
-            description="model", layout=widgets.Layout(width="330px"))
-        self.preset_menu = widgets.Dropdown(description="cell type",
+            options=[(term(spec.title), k) for k, spec in MODELS.items()], value=key,
+            description=tr("model", "模型"), layout=widgets.Layout(width="330px"))
+        self.preset_menu = widgets.Dropdown(description=tr("cell type", "细胞类型"),
                                             layout=widgets.Layout(width="330px"))
         self.I_slider = GridSlider(continuous_update=True, layout=widgets.Layout(width="330px"))
-        self.onset_slider = GridSlider(description="onset (ms)", continuous_update=True,
+        self.onset_slider = GridSlider(description=tr("onset (ms)", "开始 (ms)"), continuous_update=True,
                                        layout=widgets.Layout(width="330px"))
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self._param_box = widgets.VBox()
@@ -274,7 +275,7 @@ class NeuronExplorer(widgets.VBox):
             0.99, 0.96, "", transform=self.ax_V.transAxes, ha="right", va="top", fontsize=11,
             fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"}))
         self.no_second_text = self.ax_second.text(
-            0.5, 0.5, "(no second variable)", transform=self.ax_second.transAxes,
+            0.5, 0.5, tr("(no second variable)", "(无第二个变量)"), transform=self.ax_second.transAxes,
             ha="center", va="center", color="0.5")
         self.ax_input.set_xlabel("t (ms)")
 
@@ -412,7 +413,7 @@ class NeuronExplorer(widgets.VBox):
             with s.hold_sync():
                 s.min, s.max = -1e9, 1e9
                 s.min, s.max, s.step, s.value = 0.0, spec.duration / 2, spec.dt * 10, start
-            self.preset_menu.options = [CUSTOM] + list(spec.presets)
+            self.preset_menu.options = [(term(CUSTOM), CUSTOM)] + [(k, k) for k in spec.presets]
             self.preset_menu.layout.display = None if spec.presets else "none"
         finally:
             self._quiet = False
@@ -424,16 +425,16 @@ class NeuronExplorer(widgets.VBox):
         spec = self.spec
         self.ax_V.set_xlim(0.0, spec.duration)
         self.ax_V.set_ylim(*spec.v_lim)
-        self.ax_V.set_ylabel(spec.v_label)
-        self.ax_second.set_ylabel(spec.second_label)
+        self.ax_V.set_ylabel(term(spec.v_label))
+        self.ax_second.set_ylabel(term(spec.second_label))
         self.no_second_text.set_visible(spec.second is None)
         if spec.second is None:
             self.ax_second.set_ylim(0.0, 1.0)
         c = spec.current
         self.ax_input.set_ylim(c.min - 0.05 * (c.max - c.min), c.max * 1.05)
         self.ax_input.set_ylabel(c.label)
-        note = f"   ({spec.time_note})" if spec.time_note else ""
-        self.ax_V.set_title(f"{spec.title}{note}", loc="left", fontsize=10)
+        note = f"   ({term(spec.time_note)})" if spec.time_note else ""
+        self.ax_V.set_title(f"{term(spec.title)}{note}", loc="left", fontsize=10)
 
     # -- running and drawing ---------------------------------------------------------------------
     def _neuron(self):
@@ -476,8 +477,8 @@ class NeuronExplorer(widgets.VBox):
         try:
             key = self.model_menu.value
             if key not in self._neurons:
-                self.status.value = (f"<i>compiling {key} (once per model; seconds, "
-                                     f"HH longer)...</i>")
+                self.status.value = "<i>" + tr(f"compiling {key} (once per model; seconds, HH longer)...",
+                                                f"正在编译 {key} (每个模型一次; 数秒, HH 更久)...") + "</i>"
             self._simulate()
             full = self._draw() or full
             if full:
@@ -485,8 +486,10 @@ class NeuronExplorer(widgets.VBox):
             else:
                 self.view.update()
             f = self.firing
-            self.readout.value = (f"<b>{f.count}</b> spikes during the step, mean rate "
-                                  f"<b>{f.rate:.1f} Hz</b>, pattern <b>{f.pattern}</b>")
+            self.readout.value = tr(f"<b>{f.count}</b> spikes during the step, mean rate "
+                                    f"<b>{f.rate:.1f} Hz</b>, pattern <b>{f.pattern}</b>",
+                                    f"阶跃电流期间发放 <b>{f.count}</b> 次, 平均发放率 "
+                                    f"<b>{f.rate:.1f} Hz</b>, 发放模式 <b>{term(f.pattern)}</b>")
             self.status.value = ""
             self.error = None
         except Exception as err:   # show it in the widget rather than in a log no one reads
@@ -498,21 +501,23 @@ class NeuronExplorer(widgets.VBox):
     def _draw(self) -> bool:
         """Put the new data into the lines; True when an axis had to be rescaled
         (then the still parts are drawn again)."""
-        spec, tr = self.spec, self.trace
-        every = max(1, len(tr["t"]) // MAX_POINTS)
-        t = tr["t"][::every]
-        self.V_line.set_data(t, np.clip(tr["V"][::every], *spec.v_lim))
+        spec, traj = self.spec, self.trace
+        every = max(1, len(traj["t"]) // MAX_POINTS)
+        t = traj["t"][::every]
+        self.V_line.set_data(t, np.clip(traj["V"][::every], *spec.v_lim))
         top = spec.v_lim[1] - 0.04 * (spec.v_lim[1] - spec.v_lim[0])
         self.spike_ticks.set_data(self.firing.spike_times,
                                   np.full(self.firing.count, top))
         # the input as steps: I(t) holds from the start of each step to its end
-        t_in = np.concatenate([[0.0], spec.dt * np.arange(1, len(tr["I"]) + 1)])
-        self.input_line.set_data(t_in, np.append(tr["I"], tr["I"][-1]))
-        self.pattern_text.set_text(self.firing.summary())
+        t_in = np.concatenate([[0.0], spec.dt * np.arange(1, len(traj["I"]) + 1)])
+        self.input_line.set_data(t_in, np.append(traj["I"], traj["I"][-1]))
+        f = self.firing
+        self.pattern_text.set_text(tr(f.summary(), f"发放 {f.count} 次, {f.rate:.1f} Hz: "
+                                                   f"{term(f.pattern)}"))
         if spec.second is None:
             self.second_line.set_data([], [])
             return False
-        y = tr[spec.second][::every]
+        y = traj[spec.second][::every]
         self.second_line.set_data(t, y)
         return self._rescale(y)
 

@@ -70,6 +70,7 @@ from ..analysis.stability import (CENTER, DEGENERATE, SADDLE, SADDLE_NODE, STABL
 from ..integrators.signature import read_signature
 from .. import measure
 from .figure_view import FigureView
+from .i18n import term, tr
 from .slider_grid import GridSlider
 
 GRID_POINTS = 151      # per axis, for nullclines and fixed points: smooth curves, ~10 ms
@@ -271,11 +272,11 @@ class PhasePlaneExplorer(widgets.VBox):
         x0, y0 = spec.initial
         self.x0_slider = GridSlider(
             value=x0, min=xlo, max=xhi, step=_nice_step(xhi - xlo),
-            description=f"start {self.x}", readout_format=f".{_decimals(_nice_step(xhi - xlo))}f",
+            description=tr(f"start {self.x}", f"初值 {self.x}"), readout_format=f".{_decimals(_nice_step(xhi - xlo))}f",
             continuous_update=True, layout=widgets.Layout(width="330px"))
         self.y0_slider = GridSlider(
             value=y0, min=ylo, max=yhi, step=_nice_step(yhi - ylo),
-            description=f"start {self.y}", readout_format=f".{_decimals(_nice_step(yhi - ylo))}f",
+            description=tr(f"start {self.y}", f"初值 {self.y}"), readout_format=f".{_decimals(_nice_step(yhi - ylo))}f",
             continuous_update=True, layout=widgets.Layout(width="330px"))
         self.status = widgets.HTML()
         self.table = widgets.HTML()
@@ -349,17 +350,17 @@ class PhasePlaneExplorer(widgets.VBox):
         return f"{var} ({unit})" if unit else var
 
     def _setup_axes(self) -> None:
-        ax, tr = self.ax_plane, self.ax_trace
+        ax, tax = self.ax_plane, self.ax_trace
         ax.set_xlim(*self.window[self.x])
         ax.set_ylim(*self.window[self.y])
         ax.set_xlabel(self._label(self.x))
         ax.set_ylabel(self._label(self.y))
         ax.grid(alpha=0.25)
-        tr.set_xlim(0.0, self.duration)
-        tr.set_ylim(*self.window[self.x])
-        tr.set_xlabel(self._label("t"))
-        tr.set_ylabel(self._label(self.x))
-        tr.grid(alpha=0.3)
+        tax.set_xlim(0.0, self.duration)
+        tax.set_ylim(*self.window[self.x])
+        tax.set_xlabel(self._label("t"))
+        tax.set_ylabel(self._label(self.x))
+        tax.grid(alpha=0.3)
         self.figure.suptitle(self.title, x=0.07, ha="left", fontsize=11)
 
     def _make_artists(self) -> None:
@@ -396,10 +397,11 @@ class PhasePlaneExplorer(widgets.VBox):
         # stand-ins: the real artists are animated, and legends skip those
         handles = [Line2D([], [], color="tab:blue", lw=2), Line2D([], [], color="tab:purple", lw=2),
                    Line2D([], [], color="black", lw=1.2)]
-        labels = [f"{self.x}-nullcline", f"{self.y}-nullcline", "trajectory"]
+        labels = [tr(f"{self.x}-nullcline", f"{self.x} 零斜线"), tr(f"{self.y}-nullcline", f"{self.y} 零斜线"),
+                  tr("trajectory", "轨迹")]
         for kind in kinds:
             handles.append(Line2D([], [], linestyle="none", ms=9, mew=2, **STYLES[kind]))
-            labels.append(kind)
+            labels.append(term(kind))
         self._legend = self.figure.legend(handles, labels, loc="upper right", ncol=4,
                                           frameon=False, fontsize=9)
         self._legend_kinds = kinds
@@ -483,7 +485,8 @@ class PhasePlaneExplorer(widgets.VBox):
                                           args=args, jit=True)
                 except Exception:   # a derivative Numba cannot compile: run it in Python
                     self._jit = False
-                    self.status.value = "<i>trajectories run in plain Python (not compiled)</i>"
+                    self.status.value = "<i>" + tr("trajectories run in plain Python (not compiled)",
+                                                    "轨迹用纯 Python 计算 (未编译)") + "</i>"
             if not self._jit:
                 ts, ys = bp.integrate(self.f, y0, span, dt=self.dt, method=self.method,
                                       args=args)
@@ -515,17 +518,19 @@ class PhasePlaneExplorer(widgets.VBox):
         for kind, marker in self.fixed_point_markers.items():
             pts = [fp for fp in self.fixed_points if fp.stability == kind]
             marker.set_data([fp[self.x] for fp in pts], [fp[self.y] for fp in pts])
-        tr = self.trajectory
-        every = max(1, len(tr["t"]) // MAX_POINTS)
-        self.trajectory_line.set_data(tr[self.x][::every], tr[self.y][::every])
+        traj = self.trajectory
+        every = max(1, len(traj["t"]) // MAX_POINTS)
+        self.trajectory_line.set_data(traj[self.x][::every], traj[self.y][::every])
         self.start_marker.set_data([self.x0_slider.value], [self.y0_slider.value])
-        self.trace_line.set_data(tr["t"][::every], tr[self.x][::every])
+        self.trace_line.set_data(traj["t"][::every], traj[self.x][::every])
         if self.oscillating:
             unit = f" {self.units['t']}" if "t" in self.units else ""
-            text = "limit cycle" + (f", period {self.period:.3g}{unit}" if self.period else "")
+            text = tr("limit cycle", "极限环") + (tr(f", period {self.period:.3g}{unit}",
+                                                     f", 周期 {self.period:.3g}{unit}")
+                                                  if self.period else "")
         else:
-            text = "settles" if len(tr["t"]) and tr["t"][-1] >= self.duration * 0.999 \
-                else "leaves the window"
+            text = tr("settles", "趋于稳定") if len(traj["t"]) and traj["t"][-1] >= self.duration * 0.999 \
+                else tr("leaves the window", "离开窗口")
         self.trace_text.set_text(text)
         self._set_legend()
         if self._full:
@@ -535,15 +540,15 @@ class PhasePlaneExplorer(widgets.VBox):
 
     def _table_html(self) -> str:
         style = "padding:2px 10px;text-align:right"
-        head = [self.x, self.y, "stability", "eigenvalues of the Jacobian"]
+        head = [self.x, self.y, tr("stability", "稳定性"), tr("eigenvalues of the Jacobian", "雅可比矩阵的特征值")]
         rows = []
         for fp in self.fixed_points:
             color = STYLES[fp.stability]["color"]
             lam = ", ".join(_complex(z) for z in fp.eigenvalues)
             rows.append([f"{fp[self.x]:.4g}", f"{fp[self.y]:.4g}",
-                         f"<span style='color:{color}'>&#9679;</span> {fp.stability}", lam])
+                         f"<span style='color:{color}'>&#9679;</span> {term(fp.stability)}", lam])
         if not rows:
-            rows.append(["-", "-", "no fixed point in the window", ""])
+            rows.append(["-", "-", tr("no fixed point in the window", "窗口内没有不动点"), ""])
         out = ["<table style='border-collapse:collapse;font-size:13px'>",
                "<tr>" + "".join(f"<th style='{style}'>{h}</th>" for h in head) + "</tr>"]
         out += ["<tr>" + "".join(f"<td style='{style}'>{c}</td>" for c in r) + "</tr>"
