@@ -6,6 +6,7 @@
   two-variable model (FitzHugh-Nagumo, Morris-Lecar, yours) under parameter sliders.
 * ``neuron_explorer()``: a neuron model of ``braindyn.models`` under a step
   current; V(t), its second variable, spike count, rate and firing pattern.
+* ``tolerance_explorer()``: rtol/atol sliders against step sizes and error (lesson 7).
 * ``run_method()``: run one method on one problem and measure error and cost.
 * ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
 
@@ -22,12 +23,14 @@ from .neuron_explorer import Firing, NeuronExplorer, firing_pattern, neuron_expl
 from .phase_plane_explorer import PhasePlaneExplorer, phase_plane_explorer
 from .problems import PROBLEMS, Problem, Reference, get_problem
 from .runs import Run, crossing_times, evaluations_per_step, run_method
+from .tolerance_explorer import ToleranceExplorer, run_tolerance, tolerance_explorer
 
 __all__ = ["set_language", "get_language", "integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
            "convergence_data", "fitted_order", "Convergence", "run_method", "Run",
            "crossing_times", "evaluations_per_step", "PROBLEMS", "Problem", "Reference",
            "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer",
-           "neuron_explorer", "NeuronExplorer", "Firing", "firing_pattern"]
+           "neuron_explorer", "NeuronExplorer", "Firing", "firing_pattern",
+           "tolerance_explorer", "ToleranceExplorer", "run_tolerance"]
 
 from ..visualize.fonts import use_cjk_fonts as _use_cjk_fonts
 
