@@ -44,6 +44,21 @@ ML_V_TH = 10.0                    # mV: spike detection threshold
 class HH(bp.NeuGroup):
     """The Hodgkin-Huxley neuron of the course slides (equations in the module docstring).
 
+    Which HH this is (lesson 5, section 7, computes the numbers below):
+
+    * Leak.  The slides use gL = 0.03 mS/cm^2.  Hodgkin & Huxley (1952), Dayan &
+      Abbott (2001) and Gerstner et al. (2014) use gL = 0.3 mS/cm^2; EL = -54.387 mV
+      is the 1952 leak reversal (10.613 mV above rest) shifted to a rest of -65 mV,
+      chosen for gL = 0.3.  Pass ``gL=0.3`` for the textbook neuron.
+    * Rest (where the steady-state currents cancel): -70.7 mV with gL = 0.03,
+      -65.0 mV with gL = 0.3.
+    * Repetitive firing (started at rest, spikes still coming after 200 ms) starts
+      between 3.4 and 3.5 uA/cm^2 with gL = 0.03, at about 6.3 uA/cm^2 with gL = 0.3.
+    * The initial state (-65 mV, m = 0.5, h = 0.6, n = 0.32) is not a rest (at
+      -65 mV, m_inf = 0.05): every run starts with a spike at t = 0.14 ms, whatever
+      the input.  Start from rest with ``V_initial`` and the gates' steady states
+      x_inf = alpha_x / (alpha_x + beta_x) to avoid it.
+
     Parameters
     ----------
     size : number of neurons (or a shape).
