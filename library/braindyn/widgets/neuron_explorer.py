@@ -271,9 +271,10 @@ class NeuronExplorer(widgets.VBox):
         self.spike_ticks = animate(self.ax_V.plot([], [], "|", color="tab:red", ms=8, mew=1.5)[0])
         self.second_line = animate(self.ax_second.plot([], [], color="tab:purple", lw=1.2)[0])
         self.input_line = animate(self.ax_input.plot([], [], color="tab:orange", lw=1.5)[0])
+        # above the axes, right of the title: inside them it covered the spike ticks
         self.pattern_text = animate(self.ax_V.text(
-            0.99, 0.96, "", transform=self.ax_V.transAxes, ha="right", va="top", fontsize=11,
-            fontweight="bold", bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"}))
+            1.0, 1.015, "", transform=self.ax_V.transAxes, ha="right", va="bottom", fontsize=11,
+            fontweight="bold"))
         self.no_second_text = self.ax_second.text(
             0.5, 0.5, tr("(no second variable)", "(无第二个变量)"), transform=self.ax_second.transAxes,
             ha="center", va="center", color="0.5")
@@ -433,8 +434,10 @@ class NeuronExplorer(widgets.VBox):
         c = spec.current
         self.ax_input.set_ylim(c.min - 0.05 * (c.max - c.min), c.max * 1.05)
         self.ax_input.set_ylabel(c.label)
+        # the time note goes with the time axis: the title's line holds the pattern on its right
         note = f"   ({term(spec.time_note)})" if spec.time_note else ""
-        self.ax_V.set_title(f"{term(spec.title)}{note}", loc="left", fontsize=10)
+        self.ax_input.set_xlabel(f"t (ms){note}")
+        self.ax_V.set_title(term(spec.title), loc="left", fontsize=10)
 
     # -- running and drawing ---------------------------------------------------------------------
     def _neuron(self):
