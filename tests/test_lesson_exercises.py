@@ -191,6 +191,44 @@ def test_an_exercise_without_its_check_and_solution_is_found():
     assert found[0][2] == "def f(x):\n    return x\n"
 
 
+def test_the_runner_reports_a_wrong_solution_and_a_broken_context(tmp_path):
+    """End to end on a small notebook: a right and a wrong solution, then a context
+    cell that raises (the runner names it instead of hiding it)."""
+    import nbformat
+
+    def notebook(solution_body, context_extra=""):
+        cells = [
+            nbformat.v4.new_code_cell(
+                "from braindyn.exercises.core import check, expect_close\n\n"
+                "def check_double(fn):\n"
+                "    return check('double', '加倍', lambda: expect_close(fn(2.0), 4.0, 'x', 'x'))\n"
+                + context_extra),
+            nbformat.v4.new_markdown_cell("Write double · 写出 double"),
+            nbformat.v4.new_code_cell("def double(x):\n    raise NotImplementedError('x')"),
+            nbformat.v4.new_code_cell("check_double(double)"),
+            nbformat.v4.new_markdown_cell("<details><summary>Solution</summary>\n\n```python\n"
+                                          f"def double(x):\n    return {solution_body}\n```\n\n"
+                                          "</details>")]
+        for cell, tag in zip(cells, ["exercise-context", None, "exercise", "exercise-check",
+                                     "solution"]):
+            if tag:
+                cell.metadata["tags"] = [tag]
+        path = tmp_path / f"nb{len(list(tmp_path.iterdir()))}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+        return path
+
+    def results(path):
+        proc = subprocess.run([sys.executable, __file__, str(path)], capture_output=True,
+                              text=True, timeout=120, env=dict(os.environ, MPLBACKEND="Agg"))
+        line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULTS ")]
+        return json.loads(line[-1][len("RESULTS "):]) if line else proc.stderr
+
+    assert results(notebook("2 * x")) == [{"cell": 2, "stub": "not done", "solution": "passed"}]
+    assert results(notebook("3 * x")) == [{"cell": 2, "stub": "not done", "solution": "wrong"}]
+    broken = results(notebook("2 * x", context_extra="1 / 0\n"))
+    assert "exercise-context cell 1 raised ZeroDivisionError" in str(broken)
+
+
 # -- the verdicts of braindyn.exercises.core --------------------------------------------
 
 def leaky_check(fn):
