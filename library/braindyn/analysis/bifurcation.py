@@ -244,7 +244,10 @@ class Bifurcation:
             for b in points:
                 tag = "SN" if b["type"] == SADDLE_NODE else "H"
                 ax.plot(b[p], b[v], "k*", markersize=10, zorder=6)
-                ax.annotate(f" {tag}", (b[p], b[v]), fontsize="small")
+                # beside the star, not on the branch through it
+                ax.annotate(tag, (b[p], b[v]), xytext=(6, 7), textcoords="offset points",
+                            fontsize="small", bbox=dict(facecolor="white", edgecolor="none",
+                                                        alpha=0.8, pad=0.5), zorder=7)
             ax.set_xlabel(p)
             ax.set_ylabel(v)
             ax.legend(loc="best", fontsize="small")
