@@ -73,6 +73,7 @@ class Run:
     idle_since: float | None = None
     saved_at: float = 0.0
     clicked_at: float = 0.0
+    mtime: int = 0               # of the copy before saving
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -162,16 +163,20 @@ def _step(run: Run, url: str, token: str, folder, browser) -> None:
         elif status["status"] == "idle" and not queued and started:
             run.idle_since = run.idle_since or now
             if now - run.idle_since >= QUIET_S:
+                run.mtime = (folder / run.lesson).stat().st_mtime_ns
                 run.page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
                 run.page.keyboard.press("Control+s")
                 run.state, run.saved_at = "saving", now
         else:
             run.idle_since = None
     elif run.state == "saving":
-        nb = nbformat.read(folder / run.lesson, as_version=4)
-        if any(c.get("execution_count") is not None for c in nb.cells if c.cell_type == "code"):
-            run.problems = _problems(folder / run.lesson)
-            run.state = "done"
+        # the server rewrites the file: wait for a new version that parses in full
+        if (folder / run.lesson).stat().st_mtime_ns != run.mtime:
+            try:
+                run.problems = _problems(folder / run.lesson)
+                run.state = "done"
+            except Exception:                                # noqa: BLE001 - half written
+                pass
         elif now - run.saved_at > 20:                        # the shortcut got lost: again
             run.page.keyboard.press("Control+s")
             run.saved_at = now
