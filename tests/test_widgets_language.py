@@ -32,7 +32,7 @@ NEUTRAL = {
     "phi", "gna", "g_ca", "g_k", "t_ref", "v_th", "v_reset", "v_t", "tau_w", "sin",
     "stp", "stdp", "psc", "ipsc", "epsc", "beta", "euler", "heun", "ralston", "kutta", "runge",
     "fehlberg", "dormand", "prince", "cash", "karp", "bogacki", "shampine", "tsodyks",
-    "markram", "lts", "gca",   # Izhikevich's cell classes (RS, IB, CH, FS, LTS, ...)
+    "markram", "lts", "gca", "inf",   # Izhikevich's cell classes (RS, IB, CH, FS, LTS, ...)
 }
 
 

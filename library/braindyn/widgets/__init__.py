@@ -7,6 +7,7 @@
 * ``neuron_explorer()``: a neuron model of ``braindyn.models`` under a step
   current; V(t), its second variable, spike count, rate and firing pattern.
 * ``tolerance_explorer()``: rtol/atol sliders against step sizes and error (lesson 7).
+* ``stp_explorer()``: Tsodyks-Markram U, tau_f, tau_d and rate against PSC amplitudes (lesson 10).
 * ``run_method()``: run one method on one problem and measure error and cost.
 * ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
 
@@ -23,6 +24,7 @@ from .neuron_explorer import Firing, NeuronExplorer, firing_pattern, neuron_expl
 from .phase_plane_explorer import PhasePlaneExplorer, phase_plane_explorer
 from .problems import PROBLEMS, Problem, Reference, get_problem
 from .runs import Run, crossing_times, evaluations_per_step, run_method
+from .stp_explorer import STPExplorer, steady_state, stp_explorer, tm_efficacies
 from .tolerance_explorer import ToleranceExplorer, run_tolerance, tolerance_explorer
 
 __all__ = ["set_language", "get_language", "integrator_lab", "IntegratorLab", "method_options", "convergence_plot",
@@ -30,7 +32,8 @@ __all__ = ["set_language", "get_language", "integrator_lab", "IntegratorLab", "m
            "crossing_times", "evaluations_per_step", "PROBLEMS", "Problem", "Reference",
            "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer",
            "neuron_explorer", "NeuronExplorer", "Firing", "firing_pattern",
-           "tolerance_explorer", "ToleranceExplorer", "run_tolerance"]
+           "tolerance_explorer", "ToleranceExplorer", "run_tolerance",
+           "stp_explorer", "STPExplorer", "tm_efficacies", "steady_state"]
 
 from ..visualize.fonts import use_cjk_fonts as _use_cjk_fonts
 
