@@ -31,7 +31,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..math import backend
-from . import codegen, exponential, registry, sde, step_size
+from . import codegen, exponential, linear_part, registry, sde, step_size
 from .signature import Signature, read_signature
 
 DEFAULT_DT = 0.1  # used when neither the call nor the decorator gives dt
@@ -119,7 +119,8 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
               dt_default: float, adaptive: bool = False, tol: float = 1e-3,
               g: Callable | None = None, sde_method: str | None = None,
               name: str | None = None, cache_dir=None,
-              file_prefix: str | None = None) -> tuple[Callable, str]:
+              file_prefix: str | None = None,
+              f_source: str | None = None) -> tuple[Callable, str]:
     """Build the step function of a method for one derivative, in one mode.
 
     mode: 'python' (plain Python on NumPy), 'jax' (traceable by JAX) or
@@ -127,18 +128,23 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
     cache_dir (Numba only): write the sources there so Numba caches the
     machine code on disk (see math/numba_cache.py), as files named
     ``<file_prefix>_<function>.py`` (file_prefix defaults to the method's name).
+    f_source: f's source where inspect cannot read it (code the simulators generate).
     """
     base = name or (sde_method if sde_method else info.name)
     ns = _namespace(mode, sig)
     pieces = []  # (source, name) in the order they are needed
+    coefficient = None   # exponential Euler's linear coefficients, from f's code
 
     if sde_method is not None:
         pieces.append((sde.sde_source(sig, sde_method, f"{base}_step", dt_default),
                        f"{base}_step"))
     elif info.name == "exponential_euler":
         pieces.append((exponential.PHI1_SOURCE, "phi1"))
-        pieces.append((exponential.exp_euler_source(sig, f"{base}_step", dt_default),
-                       f"{base}_step"))
+        coefficient = linear_part.coefficient_function(f, sig, "f_linear", source=f_source)
+        pieces.append((exponential.exp_euler_source(
+            sig, f"{base}_step", dt_default, linear=None if coefficient is None else "f_linear",
+            affine=() if coefficient is None else coefficient[2],
+            zero="0.0" if mode == "numba" else "0.0 * {v}"), f"{base}_step"))
     elif adaptive:
         tab = info.tableau
         pieces.append((codegen.rk_attempt_source(tab, sig, f"{base}_attempt"),
@@ -166,6 +172,8 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         ns["f"] = njit(f)
         if g is not None:
             ns["g"] = njit(g)
+        if coefficient is not None:
+            ns["f_linear"] = njit(coefficient[1])
         fn = None
         for src, nm in pieces:
             if nm == "phi1":   # the same formula, compiled without temporaries
@@ -184,10 +192,14 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         ns["f"] = checked(f, sig, role)
         if g is not None:
             ns["g"] = checked(g, sig, "the diffusion g")
+        if coefficient is not None:
+            ns["f_linear"] = coefficient[1]
         fn = None
         for src, nm in pieces:
             fn = _exec(src, nm, ns, f"<braindyn {nm}>")
     source = "\n".join(src for src, _ in pieces)
+    if coefficient is not None:
+        source = coefficient[0] + "\n" + source
     return fn, source
 
 
@@ -240,8 +252,8 @@ class Integrator:
 
     # -- building ---------------------------------------------------------
     def build(self, mode: str, f: Callable | None = None, sig: Signature | None = None,
-              g: Callable | None = None, cache_dir=None,
-              name: str | None = None) -> tuple[Callable, str]:
+              g: Callable | None = None, cache_dir=None, name: str | None = None,
+              f_source: str | None = None) -> tuple[Callable, str]:
         """The step function and its source in a mode ('python', 'jax', 'numba'),
         optionally for another derivative (the simulators pass ``self``-free ones).
 
@@ -253,7 +265,7 @@ class Integrator:
         return make_step(self.info, sig or self.sig, f or self.f, mode, dt_default=self.dt,
                          adaptive=self.adaptive, tol=self.tol, g=g or self.g,
                          sde_method=self.sde_method, name=self.method, cache_dir=cache_dir,
-                         file_prefix=name)
+                         file_prefix=name, f_source=f_source)
 
     def compiled(self, mode: str) -> Callable:
         if mode not in self._built:

@@ -12,7 +12,7 @@ import inspect
 from dataclasses import dataclass
 
 # Names the generated step code uses itself; a derivative may not use them.
-RESERVED = frozenset({"dt", "f", "g", "xp", "phi1", "noise", "tol", "attempt"})
+RESERVED = frozenset({"dt", "f", "g", "xp", "phi1", "noise", "tol", "attempt", "f_linear"})
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ from . import scalarize, state
 from .base import DynamicalSystem, Network
 from .errors import CompileError
 
-# Groups at least this large update their neurons on all cores (numba.prange).
+# Groups at least this large update their neurons on all cores (numba.prange),
+# when Numba has more than one thread when the model is compiled: on one thread a
+# parallel loop only adds the cost of starting it at every step.
 PARALLEL_MIN_NEURONS = 1000
 
 # Modules whose functions Numba compiles itself (np.exp, math.exp, bm.exp).
@@ -94,6 +96,7 @@ class Translator:
         self.helper_sources: list = []  # user functions compiled along
         self.shared: dict = {}          # generated names -> compiled functions / constants
         self.sources: list[str] = []    # in the order they were written
+        self.codes: dict[str, str] = {}  # generated function name -> its source
         self.done: dict = {}            # (id(node), function) -> (name, argument names)
         self.var_names: dict = {}       # id(Variable) -> argument name
         self.var_by_name: dict = {}     # argument name -> Variable
@@ -282,7 +285,7 @@ class Translator:
             if arrays and isinstance(num, int):
                 # on all cores only for a group of neurons (PARALLEL_MIN_NEURONS)
                 parallel = isinstance(getattr(node, "num", None), int) and \
-                    num >= PARALLEL_MIN_NEURONS
+                    num >= PARALLEL_MIN_NEURONS and _threads() > 1
                 looped = scalarize.per_neuron(
                     body, {v: np.shape(self.argument(v)) for v in used if v in arrays},
                     consts, ns, known, num, parallel=parallel)
@@ -300,6 +303,7 @@ class Translator:
         self.line_maps[filename] = (func.__code__.co_filename,
                                     _line_map(code, body, func.__code__.co_firstlineno))
         self.sources.append(code)
+        self.codes[name] = code
         self.done[key] = (name, used)
         self.shared[name] = _njit(ns[name], parallel=parallel, cache=self.cache_dir is not None)
         return name, used
@@ -353,7 +357,7 @@ class Translator:
             self._freeze_globals(python_f)
         name = f"{(node or self.root).name}_{integ.__name__}"
         step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
-                                   name=name)
+                                   name=name, f_source=self.codes.get(f_name))
         if node is not None and f_name in self.elementwise:
             self.elementwise.add(name)
         self.shared[name] = step
@@ -460,6 +464,11 @@ def _njit(fn, parallel=False, cache=False):
     from ..math.compile import njit
     compiled = njit(fn, **({"parallel": True} if parallel else {}))
     return numba_cache.enable(compiled) if cache else compiled   # checked entries, not cache=True
+
+
+def _threads() -> int:
+    import numba
+    return numba.get_num_threads()
 
 
 def _parse(func, where: str):
