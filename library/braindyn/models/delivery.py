@@ -29,6 +29,14 @@ Two small pieces every synapse model of this package uses.
     pre neurons that skips those with value 0, so a sparse network costs time
     only for the neurons that spiked (event-driven, as NEST and Brian do).
     Both forms add the same numbers in the same order.
+
+``pre2post_add(target, values, pre_ids, post_ids, indptr, weight)`` -- the same
+    sums added into ``target`` (a ``bm.Variable`` with one value per post neuron)
+    in place: ``target[j] += ...``.  Compiled, it is the loop above without the
+    array ``out`` that pre2post_sum allocates at every step; what a hand-written
+    event-driven loop does.  Each contribution is added to target in synapse
+    order in every form (``np.add.at`` in plain Python), so compiled and plain
+    runs give the same numbers.
 """
 from __future__ import annotations
 
@@ -40,6 +48,7 @@ from numba.extending import overload
 
 import braindyn as bp
 import braindyn.math as bm
+from braindyn.math.variable import unwrap
 
 DT_MIN = 0.01   # ms: the smallest step size a SpikeDelay is built for (see above)
 
@@ -72,6 +81,33 @@ def _pre2post_sum_numba(values, pre_ids, post_ids, indptr, weight, num_post):
                 for s in range(indptr[i], indptr[i + 1]):
                     out[post_ids[s]] += weight * values[i]
         return out
+    return one_weight
+
+
+def pre2post_add(target, values, pre_ids, post_ids, indptr, weight) -> None:
+    """target[j] += sum of weight * values[pre] over the synapses onto post neuron j."""
+    contributions = weight * values[pre_ids]
+    if bm.get_backend() == "jax":
+        target += bm.zeros(target.shape[0]).at[post_ids].add(contributions)
+    else:
+        np.add.at(unwrap(target), post_ids, contributions)
+
+
+@overload(pre2post_add)
+def _pre2post_add_numba(target, values, pre_ids, post_ids, indptr, weight):
+    if isinstance(weight, _nb_types.Array):
+        def per_synapse(target, values, pre_ids, post_ids, indptr, weight):
+            for i in range(indptr.shape[0] - 1):
+                if values[i] != 0:
+                    for s in range(indptr[i], indptr[i + 1]):
+                        target[post_ids[s]] += weight[s] * values[i]
+        return per_synapse
+
+    def one_weight(target, values, pre_ids, post_ids, indptr, weight):
+        for i in range(indptr.shape[0] - 1):
+            if values[i] != 0:
+                for s in range(indptr[i], indptr[i + 1]):
+                    target[post_ids[s]] += weight * values[i]
     return one_weight
 
 

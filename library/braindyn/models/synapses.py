@@ -64,7 +64,9 @@ class Synapse(bp.TwoEndConn):
        synapses;
     4. ``self.output(g)`` adds the current of conductance ``g`` (one value per
        post neuron) to ``post.input``: ``g`` itself when ``E`` is None,
-       ``g (E - post.V)`` otherwise.
+       ``g (E - post.V)`` otherwise; ``self.deliver()`` does it for ``self.g``.
+    ``delivery.pre2post_add(self.g, ...)`` adds the sums of 3. into ``self.g`` in
+    place, as a hand-written event-driven loop does.
     """
 
     def __init__(self, pre, post, conn, delay=0.0, E=None, dt_min=DT_MIN, monitors=None,
@@ -78,12 +80,22 @@ class Synapse(bp.TwoEndConn):
         # the method that delivers the current, chosen once here (compiled code
         # calls the chosen one; no test at every step)
         self.output = self.current_output if E is None else self.conductance_output
+        self.deliver = self.deliver_current if E is None else self.deliver_conductance
 
     def current_output(self, g):
         self.post.input += g
 
     def conductance_output(self, g):
         self.post.input += g * (self.E - self.post.V)
+
+    # self.output(self.g) as methods that read only Variables of the post group's
+    # length: compiled, each is one loop over the post neurons with no temporary
+    # array (simulation/scalarize.py); for synapses that keep g as a Variable
+    def deliver_current(self):
+        self.post.input += self.g
+
+    def deliver_conductance(self):
+        self.post.input += self.g * (self.E - self.post.V)
 
 
 class Exponential(Synapse):
@@ -115,9 +127,9 @@ class Exponential(Synapse):
     def update(self, _t, _dt):
         spike = self.delay_line.transmit(self.pre.spike, _dt)
         self.decay(_t, _dt)
-        self.g += delivery.pre2post_sum(spike, self.pre_ids, self.post_ids, self.indptr,
-                                        self.g_max, self.post.num)
-        self.output(self.g)
+        delivery.pre2post_add(self.g, spike, self.pre_ids, self.post_ids, self.indptr,
+                              self.g_max)
+        self.deliver()
 
     def decay(self, _t, _dt):
         """One step of dg/dt = -g / tau for every post neuron.  A method of its own
@@ -162,9 +174,9 @@ class DualExponential(Synapse):
     def update(self, _t, _dt):
         spike = self.delay_line.transmit(self.pre.spike, _dt)
         self.decay(_t, _dt)
-        self.h += self.A * delivery.pre2post_sum(spike, self.pre_ids, self.post_ids,
-                                                 self.indptr, self.g_max, self.post.num)
-        self.output(self.g)
+        delivery.pre2post_add(self.h, spike, self.pre_ids, self.post_ids, self.indptr,
+                              self.A * self.g_max)
+        self.deliver()
 
     def decay(self, _t, _dt):
         """One step of the kinetics of h and g for every post neuron (a loop on
