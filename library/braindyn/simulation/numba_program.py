@@ -14,7 +14,7 @@ One loop, as ``model.show_code()`` prints it (inputs, update, monitors, NaN chec
             HH0_update(HH0_V, ..., HH0_gNa, t, dt)
             if (i + 1) % every == 0:
                 ...
-            if not np.isfinite(np.sum(HH0_V) + ...):
+            if <HH0_V or ... holds NaN or inf>:
                 return i
         return -1
 """
@@ -160,17 +160,25 @@ def loop_source(tr: Translator, update_name: str, used: list, variables, in_spec
             else:
                 lines.append(f"            {mon_args[k]}[k] = {src}")
     if float_ids:
-        # one test per step: a NaN or inf anywhere makes the sum non-finite (summed
-        # element by element: np.sum's call costs more than a few neurons' additions)
-        lines.append("        total = 0.0")
+        # one test per step: x - x is 0 for a finite x and NaN for NaN or inf, and
+        # NaN != 0.  Or-ed element by element, the test needs no chain of float
+        # additions and the compiler runs it on several elements at once (a sum
+        # of all values cost more than a network's update); np.sum's call costs
+        # more than a few neurons' tests
+        lines.append("        bad = False")
+        # arrays of one length share one loop (one loop's overhead per step, and more
+        # work for each round of it)
+        by_length: dict = {}
         for j in float_ids:
-            name = var_args[j]
-            if variables[j][2].ndim == 1 and np.dtype(variables[j][2].dtype).kind == "f":
-                lines.append(f"        for _j in range({name}.shape[0]):")
-                lines.append(f"            total += {name}[_j]")
+            var = variables[j][2]
+            if var.ndim == 1 and np.dtype(var.dtype).kind == "f":
+                by_length.setdefault(var.shape[0], []).append(var_args[j])
             else:
-                lines.append(f"        total += np.sum({name})")
-        lines.append("        if not np.isfinite(total):")
+                lines.append(f"        bad |= not np.isfinite(np.sum({var_args[j]}))")
+        for names in by_length.values():
+            lines.append(f"        for _j in range({names[0]}.shape[0]):")
+            lines += [f"            bad |= {name}[_j] - {name}[_j] != 0.0" for name in names]
+        lines.append("        if bad:")
         lines.append("            return i")
     lines.append("    return -1")
     return "\n".join(lines) + "\n"
