@@ -307,10 +307,12 @@ class Program:
                     step_inputs = []
                     for spec, fixed, series in zip(in_specs, fix_inputs, iter_inputs):
                         step_inputs.append(fixed if spec.kind == "fix" else series[k])
-                    return lax.cond(k < n_valid,
-                                    lambda v: step(v, t0 + (i0 + k) * dt, dt, step_inputs,
-                                                   params),
-                                    lambda v: v, values)
+                    new = step(values, t0 + (i0 + k) * dt, dt, step_inputs, params)
+                    # a step past the end of the run keeps the old values: a select
+                    # that XLA fuses into the step, where a lax.cond around the step
+                    # would stop the fusion and copy the state at every step
+                    keep = k < n_valid
+                    return tuple(jnp.where(keep, a, b) for a, b in zip(new, values))
                 values = lax.fori_loop(0, every, one_step, values)
                 mons = tuple(values[i].ravel()[idx] if idx is not None else values[i]
                              for i, idx in zip(mon_vars, mon_index))
