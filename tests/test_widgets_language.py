@@ -32,7 +32,9 @@ NEUTRAL = {
     "phi", "gna", "g_ca", "g_k", "t_ref", "v_th", "v_reset", "v_t", "tau_w", "sin",
     "stp", "stdp", "psc", "ipsc", "epsc", "beta", "euler", "heun", "ralston", "kutta", "runge",
     "fehlberg", "dormand", "prince", "cash", "karp", "bogacki", "shampine", "tsodyks",
-    "markram", "lts", "gca", "inf",   # Izhikevich's cell classes (RS, IB, CH, FS, LTS, ...)
+    "markram", "gca", "inf", "ltp", "ltd",
+    "lts",            # Izhikevich's cell classes (RS, IB, CH, FS, LTS, ...)
+    "pre", "post",    # subscripts of symbols: t_pre, t_post
 }
 
 

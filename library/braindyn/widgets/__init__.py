@@ -8,6 +8,7 @@
   current; V(t), its second variable, spike count, rate and firing pattern.
 * ``tolerance_explorer()``: rtol/atol sliders against step sizes and error (lesson 7).
 * ``stp_explorer()``: Tsodyks-Markram U, tau_f, tau_d and rate against PSC amplitudes (lesson 10).
+* ``stdp_explorer()``: the pair-based STDP window under A+, A-, tau+, tau- sliders (lesson 12).
 * ``run_method()``: run one method on one problem and measure error and cost.
 * ``PROBLEMS`` / ``get_problem()``: test ODEs with their true solutions.
 
@@ -24,6 +25,7 @@ from .neuron_explorer import Firing, NeuronExplorer, firing_pattern, neuron_expl
 from .phase_plane_explorer import PhasePlaneExplorer, phase_plane_explorer
 from .problems import PROBLEMS, Problem, Reference, get_problem
 from .runs import Run, crossing_times, evaluations_per_step, run_method
+from .stdp_explorer import STDPExplorer, stdp_explorer, stdp_window, window_integral
 from .stp_explorer import STPExplorer, steady_state, stp_explorer, tm_efficacies
 from .tolerance_explorer import ToleranceExplorer, run_tolerance, tolerance_explorer
 
@@ -33,7 +35,8 @@ __all__ = ["set_language", "get_language", "integrator_lab", "IntegratorLab", "m
            "get_problem", "FigureView", "phase_plane_explorer", "PhasePlaneExplorer",
            "neuron_explorer", "NeuronExplorer", "Firing", "firing_pattern",
            "tolerance_explorer", "ToleranceExplorer", "run_tolerance",
-           "stp_explorer", "STPExplorer", "tm_efficacies", "steady_state"]
+           "stp_explorer", "STPExplorer", "tm_efficacies", "steady_state",
+           "stdp_explorer", "STDPExplorer", "stdp_window", "window_integral"]
 
 from ..visualize.fonts import use_cjk_fonts as _use_cjk_fonts
 
