@@ -156,3 +156,20 @@ def test_the_dt_slider_offers_round_values(no_updates):
     assert max(ratios) <= 1.34 and math.isclose(DT_CHOICES[-1], 0.5)
     with pytest.raises(ValueError, match="0.0012"):
         integrator_lab("decay_sine", dt=0.011)
+
+
+@pytest.mark.parametrize("preset", ["depression", "facilitation"])
+def test_stp_explorer_presets_are_on_the_grids(preset):
+    """Lesson 10's presets (models.STP_DEPRESSION, STP_FACILITATION) at 20 Hz are grid points
+    the browser gives back unchanged: the kernel holds exactly the preset."""
+    from braindyn.widgets.stp_explorer import PRESETS, stp_explorer
+    ex = stp_explorer(**PRESETS[preset], rate=20.0)
+    assert_on_grid(ex.sliders.values(), preset)
+    assert {n: s.value for n, s in ex.sliders.items()} == {**PRESETS[preset], "rate": 20.0}
+
+
+def test_stdp_explorer_defaults_are_on_the_grids():
+    from braindyn.widgets.stdp_explorer import stdp_defaults, stdp_explorer
+    ex = stdp_explorer()
+    assert_on_grid(ex.sliders.values(), "STDP")
+    assert {n: ex.sliders[n].value for n in stdp_defaults()} == stdp_defaults()
