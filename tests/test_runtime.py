@@ -332,3 +332,26 @@ def test_show_code_keeps_the_students_comments(capsys):
     comment = next(i for i, line in enumerate(out) if "# relax towards 1" in line)
     assert "dV = " in out[comment + 1] and out[comment + 1].rstrip().endswith("# mV/ms")
     np.testing.assert_allclose(model.V, 1.0 - (1.0 - 0.1 / 10.0) ** 10, rtol=1e-12)   # Euler
+
+
+def test_per_neuron_loops_skip_reference_counting_unless_a_helper_could_make_arrays():
+    # Numba counts the references to each array a function is handed, with atomic
+    # instructions at every call (a third of one HH neuron's step); a per-neuron loop
+    # makes no array, so it is compiled without (numba_translate._njit)
+    bm.use_backend("numpy")
+    hh = HHMethod(2, method="rk4")
+    hh.run(1.0, inputs=["input", 10.0], dt=0.01)
+    prog = next(iter(hh._runner_cache.values()))
+    update = next(v for k, v in prog.translator.shared.items() if k.endswith("_update"))
+    assert update.targetoptions.get("_nrt") is False and not prog.counted
+    # a helper of the student's own may make arrays (np.where on numbers does): the
+    # whole program counts, and gives the numbers of plain Python
+    from braindyn import models as M
+    results = []
+    for jit in (True, False):
+        pr = M.PinskyRinzel(2)
+        pr.run(20.0, inputs=[("input", 1.0)], dt=0.05, jit=jit)
+        results.append(np.asarray(pr.V).copy())
+        if jit:
+            assert next(iter(pr._runner_cache.values())).counted
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-10, atol=1e-10)

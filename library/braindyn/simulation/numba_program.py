@@ -33,18 +33,23 @@ from .numba_translate import Translator
 class Program:
     """The compiled loop of one model, with the source it was made from."""
 
-    def __init__(self, root, in_specs, mon_specs, variables):
+    def __init__(self, root, in_specs, mon_specs, variables, counted=False):
         # First a dry translation (cheap: nothing is compiled yet) to learn the
         # exact code and frozen values; their digest names the disk-cache folder.
-        dry = Translator(root)
+        dry = Translator(root, counted_references=counted)
         update_name, used = dry.function(root, type(root).update, "update")
+        # Functions without reference counting pass that on to what they call; a
+        # student's helper function may make arrays (np.where on numbers does), so
+        # with helpers every function counts (see numba_translate._njit)
+        counted = counted or bool(dry.helper_sources)
+        self.counted = counted
         dry_loop = loop_source(dry, update_name, used, variables, in_specs, mon_specs)
         cache_dir = numba_cache.program_dir(
             dry.sources + [dry_loop], dry.shared, dry.helper_sources,
             (tuple((s.attr, s.kind, s.op) for s in in_specs),
              tuple((s.attr, s.index is None) for s in mon_specs),
-             sorted((n, d) for _, n, d in dry.frozen_globals.values())))
-        tr = Translator(root, cache_dir=cache_dir)
+             sorted((n, d) for _, n, d in dry.frozen_globals.values()), counted))
+        tr = Translator(root, cache_dir=cache_dir, counted_references=counted)
         update_name, used = tr.function(root, type(root).update, "update")
         self.translator = tr
         self.checks = tr.checks
@@ -191,22 +196,26 @@ def _identity(value):
 
 def _signature_key(in_specs, mon_specs, every, variables):
     return (
-        tuple((id(n), a, v.shape, str(v.dtype)) for n, a, v in variables),
+        # the dtype object itself: str(dtype) costs more than the rest of the key
+        tuple((id(n), a, v.shape, v.dtype) for n, a, v in variables),
         tuple((id(s.node), s.attr, s.kind, s.op) for s in in_specs),
         tuple((id(s.node), s.attr, s.index is None) for s in mon_specs),
         every > 1,
     )
 
 
-def program(root, in_specs, mon_specs, every) -> Program:
-    """The model's compiled program, built again only when its structure changed."""
+def program(root, in_specs, mon_specs, every, counted=False, retry=False) -> Program:
+    """The model's compiled program, built again only when its structure changed.
+    retry: the same program again with reference counting (not a new compilation
+    of the model as the student sees it)."""
     variables = state.state_variables(root)
     key = ("numba", _signature_key(in_specs, mon_specs, every, variables))
     cache = root._runner_cache
-    if key not in cache or cache[key].stale():
+    if key not in cache or cache[key].stale() or (counted and not cache[key].counted):
         cache.clear()  # one program per model: the old one cannot be used again
-        cache[key] = Program(root, in_specs, mon_specs, variables)
-        root._count_compilation("numba")
+        cache[key] = Program(root, in_specs, mon_specs, variables, counted)
+        if not retry:
+            root._count_compilation("numba")
     return cache[key]
 
 
@@ -232,6 +241,16 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
             step = prog.loop(done, n, t0, dt, every, *arrays, *inputs, *records, *idx)
         except Exception as err:  # numba typing errors happen at the first call
             if type(err).__module__.startswith("numba"):
+                if not prog.counted:
+                    # a per-neuron function that makes an array after all (np.where on
+                    # numbers makes a 0-d array): build the program again with reference
+                    # counting everywhere; an error then is the student's
+                    from .numba_translate import forget_helpers
+                    forget_helpers()
+                    prog = program(root, in_specs, mon_specs, every, counted=True, retry=True)
+                    root._last_source = prog.source
+                    arrays = [var.value for _, _, var in prog.variables] + prog.param_values()
+                    continue
                 root._runner_cache.clear()
                 raise prog.explain(err) from None
             raise

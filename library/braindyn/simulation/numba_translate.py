@@ -90,8 +90,11 @@ def _user_function(fn) -> bool:
 class Translator:
     """Builds the generated functions of one model (see the module docstring)."""
 
-    def __init__(self, root: DynamicalSystem, cache_dir=None):
+    def __init__(self, root: DynamicalSystem, cache_dir=None, counted_references=False):
         self.root = root
+        # True: every function keeps Numba's reference counting (see _njit); the
+        # program falls back to it when a function without it cannot compile
+        self.counted_references = counted_references
         self.cache_dir = cache_dir      # where sources are written for Numba's disk cache
         self.helper_sources: list = []  # user functions compiled along
         self.shared: dict = {}          # generated names -> compiled functions / constants
@@ -205,7 +208,8 @@ class Translator:
         ns = dict(self.shared)
         self._exec(code, name, ns)
         self.sources.append(code)
-        self.shared[name] = _njit(ns[name], cache=self.cache_dir is not None)
+        self.shared[name] = _njit(ns[name], cache=self.cache_dir is not None,
+                                  counted=self.counted_references)
         self.done[(id(net), Network.update)] = (name, used)
         return name, used
 
@@ -305,7 +309,11 @@ class Translator:
         self.sources.append(code)
         self.codes[name] = code
         self.done[key] = (name, used)
-        self.shared[name] = _njit(ns[name], parallel=parallel, cache=self.cache_dir is not None)
+        # a per-neuron loop on numbers makes no array: no need to count the references
+        # to the arrays it is handed (see _njit)
+        counted = self.counted_references or name not in self.per_neuron or parallel
+        self.shared[name] = _njit(ns[name], parallel=parallel, cache=self.cache_dir is not None,
+                                  counted=counted)
         return name, used
 
     def _elementwise_helpers(self, tree, ns: dict) -> set:
@@ -441,6 +449,13 @@ def _frozen_digest(fn, seen=None) -> tuple:
     return tuple(out)
 
 
+def forget_helpers() -> None:
+    """Drop the compiled helpers: a helper typed inside a function without reference
+    counting took that setting (Numba passes it on to what a function calls) and
+    remembers its failure to make an array there."""
+    _helpers.clear()
+
+
 def _helper(fn):
     """A plain function compiled with Numba, with the plain functions it calls."""
     from ..math.compile import njit
@@ -460,9 +475,17 @@ def _helper(fn):
     return _helpers[key]
 
 
-def _njit(fn, parallel=False, cache=False):
+def _njit(fn, parallel=False, cache=False, counted=True):
+    """fn compiled by Numba.  counted=False: without Numba's reference counting
+    (``_nrt=False``), for functions that make no arrays (a per-neuron loop, a
+    network's list of calls).  Counted, a function called at every step counts
+    each array it is handed up on entry and down on exit, with atomic
+    instructions: for one HH neuron that was a third of the step's time."""
     from ..math.compile import njit
-    compiled = njit(fn, **({"parallel": True} if parallel else {}))
+    options = {"parallel": True} if parallel else {}
+    if not counted:
+        options["_nrt"] = False
+    compiled = njit(fn, **options)
     return numba_cache.enable(compiled) if cache else compiled   # checked entries, not cache=True
 
 
