@@ -29,8 +29,19 @@ mean firing rate as a check that all run the same model (about 20 Hz).
   ``benchmarks/peers/peer_*_coba.py``; a missing peer is reported as such.
 
     python benchmarks/bench_coba.py [--quick]     (--quick: 200 ms instead of 1 s)
+    python benchmarks/bench_coba.py --sizes       (scaling: 1k, 4k, 16k neurons)
 
-Prints a table and writes benchmarks/results/coba.json.
+Prints a table, then each target of the networks issue with its ratio and
+"met" or "NOT met", and writes benchmarks/results/coba.json.  Targets (ratios
+of re-run times measured in this run): braindyn's NumPy backend within 2x of
+the hand-written event-driven loop and ahead of Brian2 and BrainPy, its first
+run (empty disk cache) ahead of BrainPy's first run; the JAX backend within
+1.2x of the hand-written scan.
+
+``--sizes``: the same network at 1000, 4000 and 16,000 neurons with 80
+synapses per neuron (prob = 80 / N), braindyn's NumPy backend against the
+hand-written loop on the same connections; the time of each grows with N, and
+braindyn's must grow no faster than the hand-written loop's.
 """
 from __future__ import annotations
 
@@ -51,7 +62,9 @@ from braindyn.models import networks  # noqa: E402
 from common import load_average, machine, run_peer, save, timed  # noqa: E402
 
 DT = 0.1            # ms
-REPEATS = 3
+REPEATS = 5
+SIZES = (1000, 4000, 16000)
+SYNAPSES_PER_NEURON = 80
 # Numba threads for braindyn's NumPy backend.  Its per-neuron loops over the
 # 3200 E neurons run in parallel (prange) by default; on a small machine shared
 # with other jobs each of the ~40,000 parallel loops of a 1 s run waits for a
@@ -101,28 +114,29 @@ def measure(first, again) -> dict:
             "rerun_cpu_s": statistics.median(c for _, c in runs)}
 
 
-def connections():
-    """The connections and initial potentials of EINet(seed=0), as one population of
-    N_E + N_I neurons: CSR arrays (indptr over pre neurons, post ids) of the
-    excitatory and of the inhibitory synapses, and V(0)."""
+def connections(net=None):
+    """The connections and initial potentials of EINet(seed=0) (or of net), as one
+    population of n_E + n_I neurons: CSR arrays (indptr over pre neurons, post ids)
+    of the excitatory and of the inhibitory synapses, and V(0)."""
     bm.use_backend("numpy")
-    net = networks.EINet(mode="COBA", seed=0)
+    net = net or networks.EINet(mode="COBA", seed=0)
+    n_e, n_i = net.E.num, net.I.num
     pre, post = [], []
-    for name, pre_offset, post_offset in (("E2E", 0, 0), ("E2I", 0, N_E),
-                                          ("I2E", N_E, 0), ("I2I", N_E, N_E)):
+    for name, pre_offset, post_offset in (("E2E", 0, 0), ("E2I", 0, n_e),
+                                          ("I2E", n_e, 0), ("I2I", n_e, n_e)):
         syn = getattr(net, name)
         pre.append(np.asarray(syn.pre_ids) + pre_offset)
         post.append(np.asarray(syn.post_ids) + post_offset)
     pre, post = np.concatenate(pre), np.concatenate(post)
     order = np.argsort(pre, kind="stable")
     pre, post = pre[order], post[order]
-    indptr = np.searchsorted(pre, np.arange(N_E + N_I + 1))
+    indptr = np.searchsorted(pre, np.arange(n_e + n_i + 1))
     V0 = np.concatenate([np.asarray(net.E.V), np.asarray(net.I.V)])
     return pre, post, indptr, V0
 
 
 @numba.njit(fastmath=False)
-def _coba_numba(n_steps, dt, indptr, post, V, g_E, g_I, t_last, spike, out):
+def _coba_numba(n_steps, dt, n_exc, indptr, post, V, g_E, g_I, t_last, spike, out):
     # exact decay of the conductances and exponential-Euler factor of the leak
     decay_E, decay_I = math.exp(-dt / TAU_E), math.exp(-dt / TAU_I)
     leak = math.exp(-dt / TAU_M)
@@ -135,7 +149,7 @@ def _coba_numba(n_steps, dt, indptr, post, V, g_E, g_I, t_last, spike, out):
             g_I[j] *= decay_I
         for i in range(n):
             if spike[i]:
-                if i < N_E:
+                if i < n_exc:
                     for k in range(indptr[i], indptr[i + 1]):
                         g_E[post[k]] += W_E
                 else:
@@ -157,14 +171,15 @@ def _coba_numba(n_steps, dt, indptr, post, V, g_E, g_I, t_last, spike, out):
             out[s, j] = spike[j]
 
 
-def hand_numba(duration: float) -> dict:
-    pre, post, indptr, V0 = connections()
-    n_steps, n = int(round(duration / DT)), N_E + N_I
+def hand_numba(duration: float, net=None) -> dict:
+    pre, post, indptr, V0 = connections(net)
+    n_exc = N_E if net is None else net.E.num
+    n_steps, n = int(round(duration / DT)), V0.shape[0]
     rates = []
 
     def run():
         out = np.zeros((n_steps, n), dtype=np.bool_)
-        _coba_numba(n_steps, DT, indptr, post, V0.copy(), np.zeros(n), np.zeros(n),
+        _coba_numba(n_steps, DT, n_exc, indptr, post, V0.copy(), np.zeros(n), np.zeros(n),
                     np.full(n, -1e7), np.zeros(n, dtype=np.bool_), out)
         rates.append(spike_rate(out, duration))
     row = measure(run, run)
@@ -217,7 +232,77 @@ def peer(name: str, duration: float) -> dict:
                     timeout=600)
 
 
+def verdict(name: str, value: float, limit: float) -> str:
+    """One target line: value against limit (smaller is better)."""
+    return f"  {name:<58}{value:>7.2f} (<= {limit:g}): " + ("met" if value <= limit else "NOT met")
+
+
+def targets(rows: list) -> list:
+    by = {r["who"]: r for r in rows if "rerun_s" in r}
+    lines = []
+    bd, bj = by.get("braindyn (numpy)"), by.get("braindyn (jax)")
+    hand, scan = by.get("hand-written Numba loop"), by.get("hand-written JAX scan")
+    if bd and hand:
+        lines.append(verdict("NumPy re-run / hand-written event-driven loop",
+                             bd["rerun_s"] / hand["rerun_s"], 2.0))
+    for peer_name in ("brian2", "brainpy"):
+        if bd and peer_name in by:
+            lines.append(verdict(f"NumPy re-run / {peer_name} re-run",
+                                 bd["rerun_s"] / by[peer_name]["rerun_s"], 1.0))
+    if bd and "brainpy" in by:
+        lines.append(verdict("NumPy first run (empty cache) / brainpy first run",
+                             bd["first_s"] / by["brainpy"]["first_s"], 1.0))
+    if bj and scan:
+        lines.append(verdict("JAX re-run / hand-written JAX scan",
+                             bj["rerun_s"] / scan["rerun_s"], 1.2))
+    return lines
+
+
+def sizes(duration: float) -> None:
+    """braindyn and the hand-written loop at SIZES neurons, SYNAPSES_PER_NEURON each."""
+    threads = numba.get_num_threads()
+    numba.set_num_threads(THREADS)
+    bm.use_backend("numpy")
+    rows = []
+    try:
+        for n in SIZES:
+            n_e = int(round(0.8 * n))
+            net = networks.EINet(num_exc=n_e, num_inh=n - n_e, mode="COBA", seed=0,
+                                 prob=SYNAPSES_PER_NEURON / n,
+                                 monitors=["E.spike", "I.spike"])
+            hand = hand_numba(duration, net)
+            net.run(duration, inputs=net.background, dt=DT)      # compile (cached)
+            runs = [timed(lambda: net.run(duration, inputs=net.background, dt=DT))
+                    for _ in range(REPEATS)]
+            rows.append({"neurons": n, "synapses": int(net.E2E.pre_ids.shape[0] +
+                                                        net.E2I.pre_ids.shape[0] +
+                                                        net.I2E.pre_ids.shape[0] +
+                                                        net.I2I.pre_ids.shape[0]),
+                         "braindyn_s": statistics.median(w for w, _ in runs),
+                         "hand_s": hand["rerun_s"]})
+    finally:
+        numba.set_num_threads(threads)
+    print(f"COBA at {SYNAPSES_PER_NEURON} synapses per neuron, {duration:.0f} ms, dt = {DT} ms, "
+          f"NumPy backend on {THREADS} thread(s); {machine()}; load average {load_average():.1f}")
+    print(f"{'neurons':>8}{'synapses':>11}{'braindyn':>11}{'hand loop':>11}{'ratio':>8}")
+    for r in rows:
+        print(f"{r['neurons']:>8}{r['synapses']:>11}{r['braindyn_s']:>10.3f}s"
+              f"{r['hand_s']:>10.3f}s{r['braindyn_s'] / r['hand_s']:>7.2f}x")
+    first, last = rows[0], rows[-1]
+    growth_bd = last["braindyn_s"] / first["braindyn_s"]
+    growth_hand = last["hand_s"] / first["hand_s"]
+    print(f"growth from {first['neurons']} to {last['neurons']} neurons: braindyn "
+          f"{growth_bd:.1f}x, hand-written loop {growth_hand:.1f}x")
+    print(verdict("braindyn's growth / the hand-written loop's growth",
+                  growth_bd / growth_hand, 1.1))
+    print("written to", save("coba_sizes", {"duration_ms": duration, "dt_ms": DT,
+                                            "numba_threads": THREADS, "rows": rows}))
+
+
 def main():
+    if "--sizes" in sys.argv:
+        sizes(500.0)
+        return
     quick = "--quick" in sys.argv
     duration = 200.0 if quick else 1000.0
     load_before = load_average()
@@ -257,6 +342,8 @@ def main():
                             f"{rate0:.1f} Hz: the models differ (check the weights, the drive, "
                             f"the synapse output g (E - V) and the update order)")
     print("\n".join(warnings))
+    print("targets (issue: networks as fast as hand-written code):")
+    print("\n".join(targets(rows)))
     import jax
     versions = {"numpy": np.__version__, "numba": numba.__version__, "jax": jax.__version__}
     print("written to", save("coba" + ("_quick" if quick else ""),
