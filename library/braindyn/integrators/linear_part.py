@@ -32,14 +32,13 @@ Reference: A. Griewank, A. Walther, *Evaluating Derivatives* (2nd ed., SIAM
 from __future__ import annotations
 
 import ast
-import inspect
 import math
-import textwrap
 import types
 from typing import Any, Callable
 
 import numpy as np
 
+from .rewrite import build_function, read_function
 from .signature import Signature
 
 # the functions whose derivative is written below, by name
@@ -300,25 +299,11 @@ def coefficient_function(f: Callable, sig: Signature, name: str, source: str | N
     f's source when it was generated (the compiled runtime's translations); by
     default it is read with ``inspect``.  None when f cannot be read or
     differentiated (see the module docstring)."""
-    fn = f.__func__ if isinstance(f, types.MethodType) else f
-    fn = inspect.unwrap(fn)
-    if not isinstance(fn, types.FunctionType):
+    read = read_function(f, source)
+    if read is None:
         return None
-    if source is None:
-        if fn.__code__.co_freevars:      # a closure: its values are not in the source
-            return None
-        try:
-            source = textwrap.dedent(inspect.getsource(fn))
-        except (OSError, TypeError):
-            return None
-    try:
-        fdef = ast.parse(source).body[0]
-    except (SyntaxError, IndexError):
-        return None
-    if not isinstance(fdef, ast.FunctionDef):
-        return None
-    ns = dict(fn.__globals__)
-    found = _differentiate(fdef, sig.variables, ns)
+    fn, fdef = read
+    found = _differentiate(fdef, sig.variables, dict(fn.__globals__))
     if found is None:
         return None
     body, affine = found
@@ -326,10 +311,5 @@ def coefficient_function(f: Callable, sig: Signature, name: str, source: str | N
     doc = ast.Expr(value=ast.Constant(value=f"{which} of {fn.__name__}, by the chain rule."))
     new = ast.FunctionDef(name=name, args=fdef.args, body=[doc] + body, decorator_list=[],
                           returns=None, type_comment=None)
-    module = ast.fix_missing_locations(ast.Module(body=[new], type_ignores=[]))
-    text = ast.unparse(module) + "\n"
-    exec(compile(text, f"<braindyn {name}>", "exec"), ns)
-    coefficient = ns[name]
-    if isinstance(f, types.MethodType):
-        coefficient = types.MethodType(coefficient, f.__self__)
+    text, coefficient = build_function(f, fn, new, name)
     return text, coefficient, tuple(affine)

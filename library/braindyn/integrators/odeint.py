@@ -31,7 +31,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..math import backend
-from . import codegen, exponential, linear_part, registry, sde, step_size
+from . import codegen, exponential, linear_part, registry, rewrite, sde, step_size
 from .signature import Signature, read_signature
 
 DEFAULT_DT = 0.1  # used when neither the call nor the decorator gives dt
@@ -189,6 +189,8 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
             ns[nm] = fn
     else:
         role = "the derivative" if g is None else "the drift f"
+        if mode == "jax":   # m ** 3.0 as m ** 3: a pow per element is what costs (rewrite.py)
+            f = rewrite.integer_powers(f)
         ns["f"] = checked(f, sig, role)
         if g is not None:
             ns["g"] = checked(g, sig, "the diffusion g")

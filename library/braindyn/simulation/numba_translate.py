@@ -37,6 +37,7 @@ import numpy as np
 
 from ..integrators import delay
 from ..integrators.odeint import BoundIntegral, Integrator
+from ..integrators.rewrite import IntegerPowers
 from ..math.variable import Variable
 from ..math import numba_cache
 from . import scalarize, state
@@ -248,7 +249,7 @@ class Translator:
         used: list[str] = []
         rewriter = _SelfRewriter(self, node, func, first, where, used)
         try:
-            body = _IntegerPowers().visit(rewriter.visit(fdef))
+            body = IntegerPowers().visit(rewriter.visit(fdef))
         except CompileError as err:
             if rewriter.statement is None or "line " in str(err):
                 raise
@@ -563,18 +564,6 @@ def _line_map(code: str, body: ast.FunctionDef, first_line: int) -> dict:
         if isinstance(g, ast.stmt) and hasattr(o, "lineno"):
             mapping.setdefault(g.lineno, first_line + o.lineno - 1)
     return mapping
-
-
-class _IntegerPowers(ast.NodeTransformer):
-    """x ** 3.0 -> x ** 3 (a whole-number float exponent from 1 to 8)."""
-
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        c = node.right
-        if isinstance(node.op, ast.Pow) and isinstance(c, ast.Constant) and \
-                isinstance(c.value, float) and c.value.is_integer() and 1 <= c.value <= 8:
-            node.right = ast.Constant(value=int(c.value))
-        return node
 
 
 def _chain(node, first: str):
