@@ -103,7 +103,30 @@ def gather() -> None:
     for path in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         fold_solutions(nb)
+        link_slides(nb)
         nbformat.write(nb, SRC / "lessons" / path.name)
+
+
+SLIDE_LINK = re.compile(r"\[([^\]]*)\]\(\.\./course/slides/([0-9][0-9]_\w+)\.ipynb\)")
+
+
+def link_slides(nb) -> int:
+    """A lesson's link to a slide deck (``../course/slides/NN_name.ipynb``, which opens
+    in JupyterLab) points on the site at the deck built there
+    (``../slides/NN_name.slides.html``), as raw HTML: the site has no page of that name
+    for Sphinx to resolve.  Returns the number of links changed."""
+    changed = 0
+
+    def anchor(match):
+        nonlocal changed
+        changed += 1
+        text = re.sub(r"`([^`]*)`", r"<code>\1</code>", match.group(1))
+        return f'<a href="../slides/{match.group(2)}.slides.html">{text}</a>'
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = SLIDE_LINK.sub(anchor, cell.source)
+    return changed
 
 
 def fold_solutions(nb) -> int:

@@ -62,12 +62,12 @@ def test_site_builds_with_every_lesson_and_its_figures():
         if plots:   # a lesson that draws must show its figures
             assert figures, f"{page.name} draws ({len(plots)} calls) but shows no figure"
 
-        # solutions are folded as in JupyterLab: a closed <details> around the source
+        # solutions are folded as in JupyterLab: each solution cell (markdown) is a
+        # closed <details>, and never runs
         nb = nbformat.read(nb_path, as_version=4)
-        folded = re.findall(r'<div class="cell tag_solution[^"]*">\s*<details class="[^"]*'
-                            r'hide above-input"( open)?>', text)
+        folded = re.findall(r"<details( open)?>\s*<summary>Solution", text)
         assert len(folded) == solution_cells(nb) > 0, (
-            f"{page.name}: {len(folded)} folded solution cells, the lesson has "
+            f"{page.name}: {len(folded)} folded solutions, the lesson has "
             f"{solution_cells(nb)}")
         assert not any(folded), f"{page.name}: a solution is unfolded"
 
@@ -174,3 +174,18 @@ def test_outputs_load_local_copies_instead_of_a_cdn():
     html = nb.cells[0].outputs[0].data["text/html"]
     assert 'href="../_static/font-awesome/css/font-awesome.min.css"' in html
     assert not REMOTE_LOAD.findall(html)
+
+
+def test_links_to_the_slide_decks_point_at_the_decks_built_on_the_site():
+    # in JupyterLab a lesson links to the deck's notebook; the site has no page of that
+    # name (Sphinx would warn, and the build runs with warnings as errors)
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("Slides: [`course/slides/01_a.ipynb`]"
+                                      "(../course/slides/01_a.ipynb) and [deck 2]"
+                                      "(../course/slides/02_b.ipynb); [other](other.ipynb)"),
+        nbformat.v4.new_code_cell("# [x](../course/slides/01_a.ipynb)")])
+    assert build_site.link_slides(nb) == 2
+    text = nb.cells[0].source
+    assert '<a href="../slides/01_a.slides.html"><code>course/slides/01_a.ipynb</code></a>' \
+        in text and '<a href="../slides/02_b.slides.html">deck 2</a>' in text
+    assert "[other](other.ipynb)" in text and "../course/slides" in nb.cells[1].source
