@@ -81,10 +81,11 @@ def _hh_f(V, m, h, n, I):
     return dV, am * (1 - m) - bm_ * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n
 
 
-@numba.njit(fastmath=False)
-def _hh_rk4_numba(n_steps, dt, I, V, m, h, n, out):
+def _hh_rk4_loop(n_steps, dt, I, V, m, h, n, out):
+    """RK4 over every neuron, step after step.  numba.prange is range when compiled
+    without parallel=True: one source for the serial and the threaded loop below."""
     for s in range(n_steps):
-        for i in range(V.shape[0]):
+        for i in numba.prange(V.shape[0]):
             v, a, b, c = V[i], m[i], h[i], n[i]
             k1 = _hh_f(v, a, b, c, I)
             k2 = _hh_f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3], I)
@@ -95,6 +96,11 @@ def _hh_rk4_numba(n_steps, dt, I, V, m, h, n, out):
             h[i] = b + dt / 6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2])
             n[i] = c + dt / 6 * (k1[3] + 2 * k2[3] + 2 * k3[3] + k4[3])
         out[s] = V[0]
+
+
+_hh_rk4_numba = numba.njit(fastmath=False)(_hh_rk4_loop)
+# the neurons on all of Numba's threads (a large group)
+_hh_rk4_numba_parallel = numba.njit(fastmath=False, parallel=True)(_hh_rk4_loop)
 
 
 @numba.njit(fastmath=False)
@@ -114,23 +120,6 @@ def _hh_rk4_numba_spikes(n_steps, dt, I, V, m, h, n, spike, t_last, out):
             if spike[i]:
                 t_last[i] = t
             V[i] = v_new
-            m[i] = a + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
-            h[i] = b + dt / 6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2])
-            n[i] = c + dt / 6 * (k1[3] + 2 * k2[3] + 2 * k3[3] + k4[3])
-        out[s] = V[0]
-
-
-@numba.njit(fastmath=False, parallel=True)
-def _hh_rk4_numba_parallel(n_steps, dt, I, V, m, h, n, out):
-    """_hh_rk4_numba with the neurons on all of Numba's threads (a large group)."""
-    for s in range(n_steps):
-        for i in numba.prange(V.shape[0]):
-            v, a, b, c = V[i], m[i], h[i], n[i]
-            k1 = _hh_f(v, a, b, c, I)
-            k2 = _hh_f(v + dt / 2 * k1[0], a + dt / 2 * k1[1], b + dt / 2 * k1[2], c + dt / 2 * k1[3], I)
-            k3 = _hh_f(v + dt / 2 * k2[0], a + dt / 2 * k2[1], b + dt / 2 * k2[2], c + dt / 2 * k2[3], I)
-            k4 = _hh_f(v + dt * k3[0], a + dt * k3[1], b + dt * k3[2], c + dt * k3[3], I)
-            V[i] = v + dt / 6 * (k1[0] + 2 * k2[0] + 2 * k3[0] + k4[0])
             m[i] = a + dt / 6 * (k1[1] + 2 * k2[1] + 2 * k3[1] + k4[1])
             h[i] = b + dt / 6 * (k1[2] + 2 * k2[2] + 2 * k3[2] + k4[2])
             n[i] = c + dt / 6 * (k1[3] + 2 * k2[3] + 2 * k3[3] + k4[3])
