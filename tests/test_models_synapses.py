@@ -229,3 +229,15 @@ def test_a_synapse_calling_pre2post_sum_by_name_compiles_to_the_closed_form():
     t_on = 10.0 + 2 * 0.1          # see the module docstring
     expected = np.where(t >= t_on - 1e-9, 0.5 * np.exp(-(t - t_on) / 5.0), 0.0)
     np.testing.assert_allclose(current, expected, atol=1e-12)
+
+
+def test_pre2post_add_adds_in_place_and_refuses_what_it_cannot_change():
+    from braindyn.models import delivery
+    # 3 pre neurons, 4 synapses sorted by pre: 0->1, 0->2, 2->1, 2->3
+    pre, post = np.array([0, 0, 2, 2]), np.array([1, 2, 1, 3])
+    indptr = np.array([0, 2, 2, 4])
+    g = bm.Variable(bm.ones(4))
+    delivery.pre2post_add(g, np.array([True, True, True]), pre, post, indptr, 0.5)
+    np.testing.assert_allclose(np.asarray(g), [1.0, 2.0, 1.5, 1.5])
+    with pytest.raises(TypeError, match="bm.Variable"):
+        delivery.pre2post_add([0.0] * 4, np.ones(3, bool), pre, post, indptr, 0.5)

@@ -86,6 +86,11 @@ def _pre2post_sum_numba(values, pre_ids, post_ids, indptr, weight, num_post):
 
 def pre2post_add(target, values, pre_ids, post_ids, indptr, weight) -> None:
     """target[j] += sum of weight * values[pre] over the synapses onto post neuron j."""
+    if not isinstance(target, (bm.Variable, np.ndarray)):
+        # a JAX array cannot change in place: the sums would silently go nowhere
+        raise TypeError(f"pre2post_add adds into its first argument in place, so it must be a "
+                        f"bm.Variable (such as self.g), got {type(target).__name__}; to get the "
+                        f"sums as a new array use pre2post_sum")
     contributions = weight * values[pre_ids]
     if bm.get_backend() == "jax":
         target += bm.zeros(target.shape[0]).at[post_ids].add(contributions)
