@@ -45,6 +45,46 @@ def test_a_new_process_reuses_the_compiled_code(tmp_path):
     assert len(list((tmp_path / "numba").iterdir())) == 1
 
 
+
+def test_a_model_made_again_in_the_same_session_loads_its_compiled_code(tmp_path, monkeypatch):
+    # a cell run twice makes HHMethod0, then HHMethod1: the generated code names the
+    # model by its class, so the second finds the first's machine code on disk
+    monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))
+    import sys
+    sys.path.insert(0, str(ROOT / "tests"))
+    from slides_hh import HHMethod
+    loads = []
+    for _ in range(2):
+        hh = HHMethod(1, monitors=["V"], method="rk4")
+        hh.run(5.0, inputs=["input", 10.0], dt=0.01)
+        (program,) = hh._runner_cache.values()
+        stats = program.loop.stats
+        loads.append((sum(stats.cache_hits.values()), sum(stats.cache_misses.values())))
+        assert "def HHMethod_update(" in program.source
+    assert loads == [(0, 1), (1, 0)]
+
+
+def test_code_names_keep_given_names_and_number_a_repeated_class():
+    from braindyn.simulation.numba_translate import code_names
+
+    class Cell(bp.NeuGroup):
+        def __init__(self, name=None):
+            super().__init__(1, name=name)
+            self.V = bm.Variable(bm.zeros(1))
+
+        def update(self, _t, _dt):
+            self.V += _dt
+
+    a, b, c = Cell(), Cell(), Cell(name="Cell_0")   # a given name that a number would take
+    net = bp.Network(a, b, c, E=Cell())
+    names = code_names(net)
+    assert names[id(c)] == "Cell_0" and names[id(net.E)] == "E"
+    assert sorted([names[id(a)], names[id(b)]]) == ["Cell_0_", "Cell_1"]
+    assert len(set(names.values())) == len(names)
+    net.run(1.0, dt=0.1)                     # and the program built with them runs
+    assert a.V[0] == pytest.approx(1.0) and c.V[0] == pytest.approx(1.0)
+
+
 GAIN = 2.0
 
 

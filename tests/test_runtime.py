@@ -1,4 +1,6 @@
 """The simulation runtime: the slides' code on both backends, compiled and not."""
+import re
+
 import numpy as np
 import pytest
 
@@ -163,6 +165,28 @@ def test_nan_stops_the_run_with_time_dt_and_advice(backend, jit):
         hh.run(100.0, inputs=["input", 10], dt=0.2, jit=jit)
 
 
+def _nan_time(backend, jit, duration, dt=0.2):
+    """When HH with Euler at dt = 0.2 ms, at rest for 250 ms, then driven, becomes NaN."""
+    bm.use_backend(backend)
+    hh = HHEuler(1, monitors=["V"])
+    current = np.zeros(int(round(duration / dt)))
+    current[int(round(250.0 / dt)):] = 10.0
+    with pytest.raises(bp.SimulationError) as err:
+        hh.run(duration, inputs=["input", current, "iter"], dt=dt, jit=jit)
+    return float(re.search(r"at t = ([\d.]+) ms", str(err.value)).group(1))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+def test_compiled_run_names_the_step_of_the_nan_as_plain_python_does(backend):
+    # JAX tests for NaN once per chunk of steps and runs a failing chunk again to find
+    # the step: the time must still be the step's, here in the second chunk of 1000
+    # steps, full or cut short by the end of the run
+    expected = _nan_time("numpy", False, 400.0)
+    assert 250.0 < expected < 300.0
+    assert _nan_time(backend, True, 400.0) == pytest.approx(expected)
+    assert _nan_time(backend, True, 263.3) == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("backend,jit", MODES)
 def test_bad_input_is_named(backend, jit):
     bm.use_backend(backend)
@@ -211,11 +235,14 @@ def test_show_code_prints_the_generated_per_neuron_loop(capsys):
     hh.run(1.0, inputs=["input", 10.0], dt=0.01)
     hh.show_code()
     out = capsys.readouterr().out
+    # the code names the model by its class (its automatic name, HHMethod0, HHMethod1,
+    # ..., counts the models made so far: the same model would be new code each time)
+    assert hh.name != "HHMethod" and f"{hh.name}_" not in out
     # the parameters the derivative reads through self ride along as arguments
-    assert f"def rk4_step(V, m, h, n, t, Iext, {hh.name}_gNa=None," in out
-    assert f"{hh.name}_C=None, dt=0.1):" in out
-    assert f"def {hh.name}_update(" in out and "for _i in range(" in out
-    assert f"{hh.name}_gNa" in out and "def run_loop(" in out
+    assert "def rk4_step(V, m, h, n, t, Iext, HHMethod_gNa=None," in out
+    assert "HHMethod_C=None, dt=0.1):" in out
+    assert "def HHMethod_update(" in out and "for _i in range(" in out
+    assert "HHMethod_gNa" in out and "def run_loop(" in out
 
 
 def helper_hh_derivatives(V, m, h, n, t, Iext):

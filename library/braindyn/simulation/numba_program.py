@@ -7,14 +7,14 @@ Numba's errors into short messages that name the student's line.
 
 One loop, as ``model.show_code()`` prints it (inputs, update, monitors, NaN check)::
 
-    def run_loop(i_start, n, t0, dt, every, HH0_V, ..., HH0_gNa, input_0, monitor_0, ...):
+    def run_loop(i_start, n, t0, dt, every, HH_V, ..., HH_gNa, input_0, monitor_0, ...):
         for i in range(i_start, i_start + n):
             t = t0 + i * dt
-            HH0_input += input_0
-            HH0_update(HH0_V, ..., HH0_gNa, t, dt)
+            HH_input += input_0
+            HH_update(HH_V, ..., HH_gNa, t, dt)
             if (i + 1) % every == 0:
                 ...
-            if <HH0_V or ... holds NaN or inf>:
+            if <HH_V or ... holds NaN or inf>:
                 return i
         return -1
 """

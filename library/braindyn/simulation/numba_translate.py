@@ -3,13 +3,13 @@
 The translation is small and mechanical, so that students can read the result
 (``model.show_code()``):
 
-* ``self.V`` (a Variable) becomes an array argument ``HH0_V`` of the generated
+* ``self.V`` (a Variable) becomes an array argument ``HH_V`` of the generated
   function; ``self.V.value`` is the same array; ``self.V += x`` and
   ``self.V[:] = x`` stay in-place writes;
 * ``self.gNa`` and every other value the code reads (numbers, NumPy arrays and
   tuples of numbers, at any depth: ``self._gain``, ``self.p.tau`` with ``self.p``
-  a plain object, a module-level ``V_TH``) becomes an argument too (``HH0_gNa``,
-  ``HH0_p_tau``, ``main_V_TH``).  Its value is read when each run starts, so a
+  a plain object, a module-level ``V_TH``) becomes an argument too (``HH_gNa``,
+  ``HH_p_tau``, ``main_V_TH``).  Its value is read when each run starts, so a
   new value takes effect at once and never recompiles (``state.py``);
 * strings and None are frozen into the code (a new one rebuilds the program);
 * ``self.pre.spike`` follows the attribute chain to the other system's Variable;
@@ -28,8 +28,10 @@ The translation is small and mechanical, so that students can read the result
 from __future__ import annotations
 
 import ast
+import collections
 import dataclasses
 import inspect
+import re
 import textwrap
 import types
 
@@ -88,11 +90,42 @@ def _user_function(fn) -> bool:
         and not _has_numba_overload(fn)
 
 
+def code_names(root: DynamicalSystem) -> dict[int, str]:
+    """id(node) -> the node's name in the generated code.
+
+    A name the student gave (``LIF(..., name='E')``, ``Network(E=...)``) is kept.  An
+    automatic one (``HH0``, ``HH1``, ...: counted over the whole session) becomes the
+    class name, numbered by position when the class repeats in this model.  The code,
+    and with it the compiled program kept on disk, then depends on the model and not
+    on how many models the session made before it: a cell run again, or the same model
+    made in another test or notebook, finds its compiled code instead of compiling."""
+    nodes = root.nodes()
+    auto = {id(n) for n in nodes
+            if re.fullmatch(re.escape(type(n).__name__) + r"\d+", n.name)}
+    taken = {n.name for n in nodes if id(n) not in auto}
+    repeats = collections.Counter(type(n).__name__ for n in nodes if id(n) in auto)
+    seen: collections.Counter = collections.Counter()
+    names = {}
+    for node in nodes:
+        cls = type(node).__name__
+        if id(node) not in auto:
+            names[id(node)] = node.name
+            continue
+        name = cls if repeats[cls] == 1 else f"{cls}_{seen[cls]}"
+        seen[cls] += 1
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        names[id(node)] = name
+    return names
+
+
 class Translator:
     """Builds the generated functions of one model (see the module docstring)."""
 
     def __init__(self, root: DynamicalSystem, cache_dir=None, counted_references=False):
         self.root = root
+        self.names = code_names(root)   # id(node) -> its name in the code
         # True: every function keeps Numba's reference counting (see _njit); the
         # program falls back to it when a function without it cannot compile
         self.counted_references = counted_references
@@ -112,8 +145,12 @@ class Translator:
         self.per_neuron: list = []      # updates rewritten as loops over neurons
         self.line_maps: dict = {}       # generated file -> (student file, {line: line})
         for node, attr, var in state.state_variables(root):
-            name = self.var_names.setdefault(id(var), f"{node.name}_{attr}")
+            name = self.var_names.setdefault(id(var), f"{self.name(node)}_{attr}")
             self.var_by_name[name] = var
+
+    def name(self, node: DynamicalSystem) -> str:
+        """The node's name in the generated code (code_names)."""
+        return self.names.get(id(node), node.name)
 
     # -- values the code reads ------------------------------------------------
     def _param(self, path: list, start, chain: tuple, value) -> str:
@@ -132,7 +169,7 @@ class Translator:
     def resolve(self, node: DynamicalSystem, chain: list[str], where: str):
         """Follow ``self.a.b...``: returns ('var', name, rest) | ('param', name, rest)
         | ('const', name, rest) | ('call', target, rest)."""
-        obj, path = node, [node.name]
+        obj, path = node, [self.name(node)]
         start, sub = node, []
         for i, attr in enumerate(chain):
             try:
@@ -146,7 +183,7 @@ class Translator:
             if isinstance(value, Variable):
                 return "var", self.var_names.get(id(value)) or self._foreign(path), rest
             if isinstance(value, DynamicalSystem):
-                obj, path, start, sub = value, [value.name], value, []
+                obj, path, start, sub = value, [self.name(value)], value, []
                 continue
             if isinstance(value, (BoundIntegral, Integrator, types.MethodType,
                                   types.FunctionType)):
@@ -203,7 +240,7 @@ class Translator:
             name, member_used = self.function(member, type(member).update, "update")
             calls.append(f"    {name}({''.join(u + ', ' for u in member_used)}_t, _dt)")
             used += [u for u in member_used if u not in used]
-        name = f"{net.name}_update"
+        name = f"{self.name(net)}_update"
         code = f"def {name}({''.join(u + ', ' for u in used)}_t, _dt):\n" + \
             "\n".join(calls or ["    pass"]) + "\n"
         ns = dict(self.shared)
@@ -230,9 +267,9 @@ class Translator:
         """Translate one method of ``node``.  Returns the generated function's name and
         the arguments it reads (Variables and parameters), which callers pass on.
 
-        An update method takes them first: ``HH0_update(HH0_V, HH0_gNa, _t, _dt)``.
+        An update method takes them first: ``HH_update(HH_V, HH_gNa, _t, _dt)``.
         A derivative (``derivative=True``) keeps its own signature and takes them
-        last, as keywords: ``HH0_derivative(V, t, Iext, HH0_gNa=None)``."""
+        last, as keywords: ``HH_derivative(V, t, Iext, HH_gNa=None)``."""
         key = (id(node), func)
         if key in self.done:
             return self.done[key]
@@ -245,7 +282,7 @@ class Translator:
         fdef.args.args = fdef.args.args[1:]
         fdef.args.kwarg = None  # the slides' update(self, _t, _dt, **kwargs)
         params = [a.arg for a in fdef.args.args]
-        name = f"{node.name}_{label}"
+        name = f"{self.name(node)}_{label}"
         used: list[str] = []
         rewriter = _SelfRewriter(self, node, func, first, where, used)
         try:
@@ -364,7 +401,7 @@ class Translator:
         else:  # a plain derivative function, compiled with its module's values
             f_name, python_f = integ.f.__name__, integ.f
             self._freeze_globals(python_f)
-        name = f"{(node or self.root).name}_{integ.__name__}"
+        name = f"{self.name(node or self.root)}_{integ.__name__}"
         step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
                                    name=name, f_source=self.codes.get(f_name))
         if node is not None and f_name in self.elementwise:
@@ -785,7 +822,7 @@ class _SelfRewriter(ast.NodeTransformer):
                         if kind == "var":
                             continue
                     self._check_store(sub)
-        # self.V.value = x  ->  HH0_V[...] = x
+        # self.V.value = x  ->  HH_V[...] = x
         new_targets = []
         for t in node.targets:
             chain = _chain(t, self.first)
