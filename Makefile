@@ -39,8 +39,13 @@ lab: $(VENV)/.installed
 # sandbox are installed first; elsewhere those tests are skipped, saying so, when
 # they are missing (run `make browser`, `make bubblewrap`).
 # The course's offline assets (npm packages, pinned) are fetched once into _build/npm.
+# Compiled code goes to a cache of the run's own, emptied first: the tests neither
+# depend on nor fill your ~/.cache/braindyn, and a model that several tests (or
+# lessons) run is compiled once.
+TEST_CACHE := $(abspath _build/test-cache)
 test: $(STAMP) assets $(if $(CI),browser bubblewrap cjk-fonts)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	rm -rf $(TEST_CACHE)
+	BRAINDYN_CACHE=$(TEST_CACHE) $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Debian's Chromium (no browser downloads) for tests/test_browser_e2e.py; Playwright's
 # Python package comes with the dev extra.
@@ -67,7 +72,8 @@ cjk-fonts:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; fi; }
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	rm -rf $(TEST_CACHE)
+	BRAINDYN_CACHE=$(TEST_CACHE) $(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_odeint.py

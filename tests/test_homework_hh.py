@@ -39,6 +39,10 @@ import hh_submissions as subs_
 from braindyn.homework import release
 from support import folder_hash, run_cli, sha
 
+# one worker for the whole file: its module-scoped fixtures (the checks, the submission
+# and the graded batch, minutes of CPU) would otherwise run again on each xdist worker
+pytestmark = pytest.mark.xdist_group("homework_hh")
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 HW = ROOT / "homework" / "hh"
 SOURCE = HW / "instructor" / "hh_homework_source.ipynb"

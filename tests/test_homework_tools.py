@@ -27,6 +27,10 @@ from braindyn.homework import grade, hh, parts, reference, release, report, subm
 from braindyn.homework.errors import NotebookError, UsageError
 from support import folder_hash, run_cli, sha
 
+# one worker for the whole file: its module-scoped fixtures (gradings of small batches)
+# would otherwise run again on each xdist worker
+pytestmark = pytest.mark.xdist_group("homework_tools")
+
 v4 = nbformat.v4
 
 # ------------------------------------------------------ the tiny assignment --
