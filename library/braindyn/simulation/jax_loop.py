@@ -19,8 +19,8 @@ would happen once: a plain attribute that ``update`` changes (``self.count +=
 ``if`` on a traced value is refused naming the line and the ``bm.where`` to use.
 
 The loop runs in chunks of ``STEPS_PER_CHUNK`` steps so that one compiled
-function serves every duration; steps past the end of the run are skipped with
-``lax.cond``.  ``dt``, the start time and the input values are arguments of the
+function serves every duration; the last chunk stops its loop at the end of the
+run.  ``dt``, the start time and the input values are arguments of the
 compiled function, so changing them never recompiles.
 """
 from __future__ import annotations
@@ -300,29 +300,50 @@ class Program:
         self.watch = _Watch(self.rng_attributes)
         self._seen: dict = {}    # the module-level values of the trace (set by _run)
 
-        def chunk(values, i0, n_valid, t0, dt, fix_inputs, iter_inputs, params):
-            def one_record(values, r):
-                def one_step(j, values):
-                    k = r * every + j
-                    step_inputs = []
-                    for spec, fixed, series in zip(in_specs, fix_inputs, iter_inputs):
-                        step_inputs.append(fixed if spec.kind == "fix" else series[k])
-                    new = step(values, t0 + (i0 + k) * dt, dt, step_inputs, params)
-                    # a step past the end of the run keeps the old values: a select
-                    # that XLA fuses into the step, where a lax.cond around the step
-                    # would stop the fusion and copy the state at every step
-                    keep = k < n_valid
-                    return tuple(jnp.where(keep, a, b) for a, b in zip(new, values))
-                values = lax.fori_loop(0, every, one_step, values)
-                mons = tuple(values[i].ravel()[idx] if idx is not None else values[i]
-                             for i, idx in zip(mon_vars, mon_index))
-                # one flag per record: a NaN or inf anywhere makes the sum non-finite
-                finite = jnp.isfinite(sum(jnp.sum(values[i]) for i in float_ids)) \
-                    if float_ids else jnp.asarray(True)
-                return values, (mons, finite)
-            return lax.scan(one_record, values, jnp.arange(records))
+        def finite(values):
+            """Whether every float variable is finite: a NaN or inf anywhere makes
+            the sum non-finite (one reduction instead of a test per element)."""
+            return jnp.isfinite(sum(jnp.sum(values[i]) for i in float_ids)) \
+                if float_ids else jnp.asarray(True)
+
+        def chunk(values, i0, n_valid, t0, dt, fix_inputs, iter_inputs, params,
+                  flag_records=False):
+            def one_step(k, values):
+                step_inputs = []
+                for spec, fixed, series in zip(in_specs, fix_inputs, iter_inputs):
+                    step_inputs.append(fixed if spec.kind == "fix" else series[k])
+                return step(values, t0 + (i0 + k) * dt, dt, step_inputs, params)
+
+            def one_record(r, carry):
+                values, mons, flags = carry
+                if every == 1:           # no inner loop: XLA sees one step per iteration
+                    values = one_step(r, values)
+                else:                    # the last record of a run may be cut short
+                    steps = jnp.clip(n_valid - r * every, 0, every)
+                    values = lax.fori_loop(0, steps, lambda j, v: one_step(r * every + j, v),
+                                           values)
+                now = tuple(values[i].ravel()[idx] if idx is not None else values[i]
+                            for i, idx in zip(mon_vars, mon_index))
+                mons = tuple(buf.at[r].set(x) for buf, x in zip(mons, now))
+                if flag_records:
+                    flags = flags.at[r].set(finite(values))
+                return values, mons, flags
+
+            # the records inside the run only: a loop bound, where a select per step
+            # of every variable, or a lax.cond around the step, would cost every step
+            mons = tuple(jnp.zeros((records,) + values[i].ravel()[idx].shape
+                                   if idx is not None else (records,) + values[i].shape,
+                                   values[i].dtype) for i, idx in zip(mon_vars, mon_index))
+            flags = jnp.ones(records if flag_records else 0, dtype=bool)
+            values, mons, flags = lax.fori_loop(0, (n_valid + every - 1) // every, one_record,
+                                                (values, mons, flags))
+            # one test per chunk; when it fails, the run finds the record by running
+            # the chunk again with a flag per record (flag_records=True)
+            return values, (mons, flags if flag_records else finite(values))
 
         self.chunk = jax.jit(chunk)
+        # compiled only when a chunk ends with a NaN or inf: which record had it first
+        self.chunk_flags = jax.jit(lambda *args: chunk(*args, flag_records=True))
         self.float_ids = float_ids
         self.source = _source(root)
 
@@ -520,13 +541,15 @@ def _run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress, static):
             cache.clear()
             raise
         n_rec = n_valid // every
-        finite = np.asarray(finite)[:max(n_rec, 1)]
-        if not finite.all():
-            r = int(np.argmin(finite))
+        if not bool(finite):
+            args = (values, done, n_valid, t0, dt, fix_inputs, tuple(iter_inputs), params)
+            flags = np.asarray(prog.chunk_flags(*args)[1][1])
+            # the end of the first record with a NaN or inf (the last record may be short)
+            step = n_valid if flags.all() else min((int(np.argmin(flags)) + 1) * every, n_valid)
             bad = next(j for j in prog.float_ids
                        if not np.all(np.isfinite(np.asarray(new_values[j]))))
             node, attr, _ = variables[bad]
-            raise nan_error(node, attr, t0 + (done + (r + 1) * every) * dt, dt)
+            raise nan_error(node, attr, t0 + (done + step) * dt, dt)
         for rec, m in zip(out_records, mons):
             rec.append(np.asarray(m)[:n_rec])
         values = new_values
