@@ -306,28 +306,54 @@ class Program:
             return jnp.isfinite(sum(jnp.sum(values[i]) for i in float_ids)) \
                 if float_ids else jnp.asarray(True)
 
+        # The loop carries float Variables of one shape as rows of one array: the
+        # Runge-Kutta steps stack them (integrators/codegen.py) and XLA then finds the
+        # rows already stacked, and writes the new state in one pass, where copying
+        # each Variable in and out of a stack at every step cost a kernel each
+        by_kind: dict = {}
+        for i, v in enumerate(all_vars):
+            value = v.value
+            if np.ndim(value) >= 1 and np.dtype(value.dtype).kind == "f":
+                by_kind.setdefault((np.shape(value), np.dtype(value.dtype)), []).append(i)
+        stacks = [rows for rows in by_kind.values() if len(rows) > 1]
+        alone = [i for i in range(len(all_vars)) if not any(i in rows for rows in stacks)]
+
+        def pack(values):
+            return tuple(jnp.stack([values[i] for i in rows]) for rows in stacks) + \
+                tuple(values[i] for i in alone)
+
+        def unpack(carry):
+            out = [None] * len(all_vars)
+            for stack, rows in zip(carry, stacks):
+                for row, i in enumerate(rows):
+                    out[i] = stack[row]
+            for value, i in zip(carry[len(stacks):], alone):
+                out[i] = value
+            return tuple(out)
+
         def chunk(values, i0, n_valid, t0, dt, fix_inputs, iter_inputs, params,
                   flag_records=False):
-            def one_step(k, values):
+            def one_step(k, carry):
                 step_inputs = []
                 for spec, fixed, series in zip(in_specs, fix_inputs, iter_inputs):
                     step_inputs.append(fixed if spec.kind == "fix" else series[k])
-                return step(values, t0 + (i0 + k) * dt, dt, step_inputs, params)
+                return pack(step(unpack(carry), t0 + (i0 + k) * dt, dt, step_inputs, params))
 
-            def one_record(r, carry):
-                values, mons, flags = carry
+            def one_record(r, loop):
+                carry, mons, flags = loop
                 if every == 1:           # no inner loop: XLA sees one step per iteration
-                    values = one_step(r, values)
+                    carry = one_step(r, carry)
                 else:                    # the last record of a run may be cut short
                     steps = jnp.clip(n_valid - r * every, 0, every)
-                    values = lax.fori_loop(0, steps, lambda j, v: one_step(r * every + j, v),
-                                           values)
+                    carry = lax.fori_loop(0, steps, lambda j, c: one_step(r * every + j, c),
+                                          carry)
+                values = unpack(carry)
                 now = tuple(values[i].ravel()[idx] if idx is not None else values[i]
                             for i, idx in zip(mon_vars, mon_index))
                 mons = tuple(buf.at[r].set(x) for buf, x in zip(mons, now))
                 if flag_records:
                     flags = flags.at[r].set(finite(values))
-                return values, mons, flags
+                return carry, mons, flags
 
             # the records inside the run only: a loop bound, where a select per step
             # of every variable, or a lax.cond around the step, would cost every step
@@ -335,8 +361,9 @@ class Program:
                                    if idx is not None else (records,) + values[i].shape,
                                    values[i].dtype) for i, idx in zip(mon_vars, mon_index))
             flags = jnp.ones(records if flag_records else 0, dtype=bool)
-            values, mons, flags = lax.fori_loop(0, (n_valid + every - 1) // every, one_record,
-                                                (values, mons, flags))
+            carry, mons, flags = lax.fori_loop(0, (n_valid + every - 1) // every, one_record,
+                                               (pack(values), mons, flags))
+            values = unpack(carry)
             # one test per chunk; when it fails, the run finds the record by running
             # the chunk again with a flag per record (flag_records=True)
             return values, (mons, flags if flag_records else finite(values))
