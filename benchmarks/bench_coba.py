@@ -60,7 +60,7 @@ sys.path.insert(0, str(HERE))
 
 import braindyn.math as bm  # noqa: E402
 from braindyn.models import networks  # noqa: E402
-from common import load_average, machine, run_peer, save, timed  # noqa: E402
+from common import load_average, machine, ratio_in_turn, run_peer, save, timed  # noqa: E402
 
 DT = 0.1            # ms
 REPEATS = 5
@@ -190,9 +190,7 @@ def hand_numba(duration: float, net=None) -> dict:
 
 def interleaved_ratio(duration: float, pairs: int = 7) -> float:
     """braindyn's NumPy re-run over the hand-written loop's, the two run in turn
-    (pairs times each, medians): on a shared machine the load then falls on both,
-    where five runs of one and then five of the other can see different loads
-    (measured here: the same runs took 0.19-0.29 s a few seconds apart)."""
+    (common.ratio_in_turn)."""
     bm.use_backend("numpy")
     net = networks.EINet(mode="COBA", seed=0, monitors=["E.spike", "I.spike"])
     net.run(duration, inputs=net.background, dt=DT)       # compiled (or from the cache)
@@ -204,11 +202,7 @@ def interleaved_ratio(duration: float, pairs: int = 7) -> float:
         _coba_numba(n_steps, DT, N_E, indptr, post, V0.copy(), np.zeros(n), np.zeros(n),
                     np.full(n, -1e7), np.zeros(n, dtype=np.bool_), out)
     hand()
-    mine, theirs = [], []
-    for _ in range(pairs):
-        mine.append(timed(lambda: net.run(duration, inputs=net.background, dt=DT))[0])
-        theirs.append(timed(hand)[0])
-    return statistics.median(mine) / statistics.median(theirs)
+    return ratio_in_turn(lambda: net.run(duration, inputs=net.background, dt=DT), hand, pairs)
 
 
 def hand_jax(duration: float) -> dict:
