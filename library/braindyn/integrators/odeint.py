@@ -169,7 +169,11 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         from ..math.compile import njit
         from . import numba_overloads
         numba_overloads.register()
-        ns["f"] = njit(f)
+        # inlined where called (Numba's IR): a per-neuron loop then runs the step and
+        # its four derivative calls as one body, without passing a dozen arguments and
+        # a tuple per call (10,000 HH neurons: 1.41x the hand loop called, 1.02x inlined;
+        # compiling costs 0.6-1 s more, once per model: the code is kept on disk)
+        ns["f"] = njit(f, inline="always")
         if g is not None:
             ns["g"] = njit(g)
         if coefficient is not None:
@@ -180,12 +184,12 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
                 ns[nm] = exponential.phi1_numba
                 continue
             if cache_dir is None:
-                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"))
+                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inline="always")
             else:
                 from ..math import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
-                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path))))
+                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path)), inline="always"))
             ns[nm] = fn
     else:
         role = "the derivative" if g is None else "the drift f"
