@@ -64,6 +64,17 @@ def test_a_model_made_again_in_the_same_session_loads_its_compiled_code(tmp_path
     assert loads == [(0, 1), (1, 0)]
 
 
+def test_a_changed_kit_files_its_compiled_code_apart(tmp_path, monkeypatch):
+    # how the kit compiles (inlining, its overloads) is not in the generated source:
+    # machine code made by another version of the kit's files must never be loaded
+    from braindyn.math import numba_cache
+    monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))
+    program = (["def f(x):\n    return x\n"], {}, [], ("structure",))
+    first = numba_cache.program_dir(*program)
+    assert numba_cache.program_dir(*program) == first
+    monkeypatch.setattr(numba_cache, "_kit_digest", "0" * 64)
+    assert numba_cache.program_dir(*program) != first
+
 def test_code_names_keep_given_names_and_number_a_repeated_class():
     from braindyn.simulation.numba_translate import code_names
 

@@ -137,6 +137,27 @@ def damaged(folder, err: BaseException) -> None:
 _sources: set[str] = set()     # source files written (or found intact) by this process
 
 
+_kit_digest: str | None = None
+
+
+def kit_digest() -> str:
+    """A digest of the kit's own code (every .py file of the braindyn package).
+
+    Compiled code depends on more than the generated source it is filed under: how
+    the kit compiles it (Numba options such as inlining, its overloads of bm
+    functions).  With the kit's code in the key, a changed kit never loads machine
+    code an older one made; it compiles again, once."""
+    global _kit_digest
+    if _kit_digest is None:
+        package = pathlib.Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for path in sorted(package.rglob("*.py")):
+            h.update(path.relative_to(package).as_posix().encode())
+            h.update(path.read_bytes())
+        _kit_digest = h.hexdigest()
+    return _kit_digest
+
+
 def program_dir(sources, constants: dict, helper_sources, structure) -> pathlib.Path | None:
     """The folder for one program, or None when it must not be cached."""
     root = numba_root()
@@ -147,7 +168,7 @@ def program_dir(sources, constants: dict, helper_sources, structure) -> pathlib.
     from .._version import __version__
     h = hashlib.sha256()
     for part in (str(CACHE_LAYOUT), platform.python_version(), np.__version__,
-                 numba.__version__, __version__, repr(structure)):
+                 numba.__version__, __version__, kit_digest(), repr(structure)):
         h.update(part.encode())
     for src in list(sources) + list(helper_sources):
         h.update(src.encode())
