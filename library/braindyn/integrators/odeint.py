@@ -120,7 +120,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
               g: Callable | None = None, sde_method: str | None = None,
               name: str | None = None, cache_dir=None,
               file_prefix: str | None = None,
-              f_source: str | None = None) -> tuple[Callable, str]:
+              f_source: str | None = None, inline: bool = False) -> tuple[Callable, str]:
     """Build the step function of a method for one derivative, in one mode.
 
     mode: 'python' (plain Python on NumPy), 'jax' (traceable by JAX) or
@@ -129,6 +129,7 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
     machine code on disk (see math/numba_cache.py), as files named
     ``<file_prefix>_<function>.py`` (file_prefix defaults to the method's name).
     f_source: f's source where inspect cannot read it (code the simulators generate).
+    inline (Numba only): compile the step and f to be inlined where they are called.
     """
     base = name or (sde_method if sde_method else info.name)
     ns = _namespace(mode, sig)
@@ -169,11 +170,14 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         from ..math.compile import njit
         from . import numba_overloads
         numba_overloads.register()
-        # inlined where called (Numba's IR): a per-neuron loop then runs the step and
-        # its four derivative calls as one body, without passing a dozen arguments and
-        # a tuple per call (10,000 HH neurons: 1.41x the hand loop called, 1.02x inlined;
-        # compiling costs 0.6-1 s more, once per model: the code is kept on disk)
-        ns["f"] = njit(f, inline="always")
+        # inline=True (a large group's parallel per-neuron loop calls the step): the step
+        # and its derivative are inlined where called (Numba's IR), so each neuron runs
+        # them as one body without passing a dozen arguments and a tuple per call
+        # (10,000 HH neurons: 1.41x the hand loop called, 0.94-1.02x inlined).  Not for
+        # small groups: compiling costs a third more, and a homework part that compiles
+        # the HH model for several methods ran past its CPU limit
+        inline = "always" if inline else "never"
+        ns["f"] = njit(f, inline=inline)
         if g is not None:
             ns["g"] = njit(g)
         if coefficient is not None:
@@ -184,12 +188,12 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
                 ns[nm] = exponential.phi1_numba
                 continue
             if cache_dir is None:
-                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inline="always")
+                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inline=inline)
             else:
                 from ..math import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
-                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path)), inline="always"))
+                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path)), inline=inline))
             ns[nm] = fn
     else:
         role = "the derivative" if g is None else "the drift f"
@@ -259,7 +263,7 @@ class Integrator:
     # -- building ---------------------------------------------------------
     def build(self, mode: str, f: Callable | None = None, sig: Signature | None = None,
               g: Callable | None = None, cache_dir=None, name: str | None = None,
-              f_source: str | None = None) -> tuple[Callable, str]:
+              f_source: str | None = None, inline: bool = False) -> tuple[Callable, str]:
         """The step function and its source in a mode ('python', 'jax', 'numba'),
         optionally for another derivative (the simulators pass ``self``-free ones).
 
@@ -271,7 +275,7 @@ class Integrator:
         return make_step(self.info, sig or self.sig, f or self.f, mode, dt_default=self.dt,
                          adaptive=self.adaptive, tol=self.tol, g=g or self.g,
                          sde_method=self.sde_method, name=self.method, cache_dir=cache_dir,
-                         file_prefix=name, f_source=f_source)
+                         file_prefix=name, f_source=f_source, inline=inline)
 
     def compiled(self, mode: str) -> Callable:
         if mode not in self._built:

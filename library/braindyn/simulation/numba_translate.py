@@ -402,8 +402,12 @@ class Translator:
             f_name, python_f = integ.f.__name__, integ.f
             self._freeze_globals(python_f)
         name = f"{self.name(node or self.root)}_{integ.__name__}"
+        # a large group's loop runs the step per neuron on all cores: inlined there
+        # (integrators/odeint.make_step); a small group saves the compile time instead
+        large = node is not None and isinstance(getattr(node, "num", None), int) and \
+            node.num >= PARALLEL_MIN_NEURONS and _threads() > 1
         step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
-                                   name=name, f_source=self.codes.get(f_name))
+                                   name=name, f_source=self.codes.get(f_name), inline=large)
         if node is not None and f_name in self.elementwise:
             self.elementwise.add(name)
         self.shared[name] = step
