@@ -702,7 +702,7 @@ def _grade_in_a_process(subs: pathlib.Path, tests: pathlib.Path, out: pathlib.Pa
     env = dict(os.environ, TMPDIR=str(tmp))
     return subprocess.Popen(
         [sys.executable, "-m", "braindyn.cli", "grade", str(subs), "--tests", str(tests),
-         "--out", str(out), "--timeout", "20", "--test-timeout", "10"],
+         "--out", str(out), "--timeout", "8", "--test-timeout", "4"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
@@ -749,7 +749,7 @@ def test_grading_twice_at_once_on_a_busy_machine_gives_the_same_grades(tmp_path)
         assert "time limit" not in text and "stopped" not in text, text
         assert float(first[name]["part1"]) == 1 and float(first[name]["part2"]) == 0
     dave = feedback(first["Dave"])
-    assert "time limit of 20 s" in dave and "the test of part2 was stopped" in dave
+    assert "time limit of 8 s" in dave and "the test of part2 was stopped" in dave
     assert "1 of 2 cases right" in feedback(first["Bob"])
 
 

@@ -64,6 +64,31 @@ def test_a_model_made_again_in_the_same_session_loads_its_compiled_code(tmp_path
     assert loads == [(0, 1), (1, 0)]
 
 
+def test_a_network_made_again_has_the_same_code(tmp_path, monkeypatch):
+    # a synapse names its delay line after itself when it is made (Exponential3_delay),
+    # before Network(syn=...) renames it: the code must not keep that session count
+    monkeypatch.setenv("BRAINDYN_CACHE", str(tmp_path))
+    from braindyn import models as M
+
+    def build():
+        pre, post = M.LIF(4, V_initial=-50.0), M.LIF(3, name="post")
+        named = M.Exponential(pre, post, bp.connect.All2All(), delay=0.5, name="slow")
+        auto = M.Exponential(pre, post, bp.connect.All2All())
+        return bp.Network(pre, post, named, fast=auto)
+
+    sources, loads = [], []
+    for _ in range(2):
+        net = build()
+        net.run(1.0, dt=0.1)
+        (program,) = net._runner_cache.values()
+        sources.append(program.source)
+        stats = program.loop.stats
+        loads.append((sum(stats.cache_hits.values()), sum(stats.cache_misses.values())))
+    assert sources[0] == sources[1]
+    assert "slow_delay_" in sources[0] and "fast_delay_" in sources[0]
+    assert loads == [(0, 1), (1, 0)]
+
+
 def test_a_changed_kit_files_its_compiled_code_apart(tmp_path, monkeypatch):
     # how the kit compiles (inlining, its overloads) is not in the generated source:
     # machine code made by another version of the kit's files must never be loaded

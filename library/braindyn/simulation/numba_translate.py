@@ -95,7 +95,10 @@ def code_names(root: DynamicalSystem) -> dict[int, str]:
 
     A name the student gave (``LIF(..., name='E')``, ``Network(E=...)``) is kept.  An
     automatic one (``HH0``, ``HH1``, ...: counted over the whole session) becomes the
-    class name, numbered by position when the class repeats in this model.  The code,
+    class name, numbered by position when the class repeats in this model, and so does
+    a part's name made from its owner's (a synapse's delay line ``Exponential3_delay``
+    is ``ExpCOBA_delay`` when the synapse is ``ExpCOBA``, ``Exponential_delay`` when it
+    kept its automatic name).  The code,
     and with it the compiled program kept on disk, then depends on the model and not
     on how many models the session made before it: a cell run again, or the same model
     made in another test or notebook, finds its compiled code instead of compiling."""
@@ -117,6 +120,19 @@ def code_names(root: DynamicalSystem) -> dict[int, str]:
             name += "_"
         taken.add(name)
         names[id(node)] = name
+    # a part named after its owner's automatic name (a synapse's f"{self.name}_delay",
+    # made before Network(ExpCOBA=syn) renamed the synapse): after the owner's code name
+    for owner in nodes:
+        for part in vars(owner).values():
+            if not isinstance(part, DynamicalSystem) or id(part) in auto:
+                continue
+            head, sep, tail = part.name.rpartition("_")
+            if sep and re.fullmatch(re.escape(type(owner).__name__) + r"\d+", head):
+                name = f"{names[id(owner)]}_{tail}"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+                names[id(part)] = name
     return names
 
 
