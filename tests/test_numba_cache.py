@@ -100,6 +100,7 @@ def test_a_changed_kit_files_its_compiled_code_apart(tmp_path, monkeypatch):
     monkeypatch.setattr(numba_cache, "_kit_digest", "0" * 64)
     assert numba_cache.program_dir(*program) != first
 
+
 def test_code_names_keep_given_names_and_number_a_repeated_class():
     from braindyn.simulation.numba_translate import code_names
 
@@ -119,6 +120,22 @@ def test_code_names_keep_given_names_and_number_a_repeated_class():
     assert len(set(names.values())) == len(names)
     net.run(1.0, dt=0.1)                     # and the program built with them runs
     assert a.V[0] == pytest.approx(1.0) and c.V[0] == pytest.approx(1.0)
+
+
+def test_a_part_named_after_its_owner_follows_the_owners_code_name():
+    # CondNeuGroup names its channel network f"{self.name}_channels" when it is made
+    from braindyn import models as M
+    from braindyn.simulation.numba_translate import code_names
+
+    def cell():
+        return M.CondNeuGroup(2, channels=[M.INa(), M.IK(), M.IL()])
+
+    first, second = cell(), cell()
+    assert first.channels.name != second.channels.name      # CondNeuGroup0_channels, ...
+    assert code_names(first)[id(first.channels)] == "CondNeuGroup_channels"
+    assert code_names(second)[id(second.channels)] == "CondNeuGroup_channels"
+    net = bp.Network(cell=second)
+    assert code_names(net)[id(second.channels)] == "cell_channels"
 
 
 GAIN = 2.0
