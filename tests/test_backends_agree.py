@@ -10,9 +10,9 @@ from support import _restore_backend  # noqa: F401
 METHODS = ["euler", "rk4", "ralston4", "rkf45", "exponential_euler"]
 
 
-def run(method, backend, compiled):
+def run(method, backend, compiled, t_end=20.0):
     bm.use_backend(backend)
-    ts, ys = bp.integrate(hh_derivatives, hodgkin_huxley.INITIAL_STATE, (0.0, 20.0), dt=0.02,
+    ts, ys = bp.integrate(hh_derivatives, hodgkin_huxley.INITIAL_STATE, (0.0, t_end), dt=0.02,
                           method=method, args=(10.0,), jit=compiled)
     bm.use_backend("numpy")
     return ys
@@ -21,9 +21,13 @@ def run(method, backend, compiled):
 @pytest.mark.parametrize("method", METHODS)
 def test_numpy_jax_and_compiled_agree(method):
     ref = run(method, "numpy", False)
-    assert np.all(np.isfinite(ref))
-    for backend, compiled in [("jax", False), ("numpy", True), ("jax", True)]:
-        np.testing.assert_allclose(run(method, backend, compiled), ref, rtol=0, atol=1e-10,
+    assert np.all(np.isfinite(ref)) and ref[:, 0].max() > 0, "no spike: a void comparison"
+    # JAX without jit dispatches every operation from Python (about 10 s for the whole
+    # run): its first 4 ms, the upstroke of the first spike, are compared
+    for backend, compiled, t_end in [("jax", False, 4.0), ("numpy", True, 20.0),
+                                     ("jax", True, 20.0)]:
+        got = run(method, backend, compiled, t_end)
+        np.testing.assert_allclose(got, ref[:len(got)], rtol=0, atol=1e-10,
                                    err_msg=f"{method} on {backend}, compiled={compiled}")
 
 

@@ -341,9 +341,7 @@ class Translator:
                 shape = shapes.pop() if len(shapes) == 1 else ()
                 num = shape[0] if len(shape) == 1 else None
             if arrays and isinstance(num, int):
-                # on all cores only for a group of neurons (PARALLEL_MIN_NEURONS)
-                parallel = isinstance(getattr(node, "num", None), int) and \
-                    num >= PARALLEL_MIN_NEURONS and _threads() > 1
+                parallel = _large_group(node)
                 looped = scalarize.per_neuron(
                     body, {v: np.shape(self.argument(v)) for v in used if v in arrays},
                     consts, ns, known, num, parallel=parallel)
@@ -420,10 +418,9 @@ class Translator:
         name = f"{self.name(node or self.root)}_{integ.__name__}"
         # a large group's loop runs the step per neuron on all cores: inlined there
         # (integrators/odeint.make_step); a small group saves the compile time instead
-        large = node is not None and isinstance(getattr(node, "num", None), int) and \
-            node.num >= PARALLEL_MIN_NEURONS and _threads() > 1
         step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
-                                   name=name, f_source=self.codes.get(f_name), inline=large)
+                                   name=name, f_source=self.codes.get(f_name),
+                                   inline=_large_group(node))
         if node is not None and f_name in self.elementwise:
             self.elementwise.add(name)
         self.shared[name] = step
@@ -545,6 +542,13 @@ def _njit(fn, parallel=False, cache=False, counted=True):
         options["_nrt"] = False
     compiled = njit(fn, **options)
     return numba_cache.enable(compiled) if cache else compiled   # checked entries, not cache=True
+
+
+def _large_group(node) -> bool:
+    """A group of neurons that updates them on all cores (numba.prange): at least
+    PARALLEL_MIN_NEURONS of them, and more than one thread to run them on."""
+    num = getattr(node, "num", None)
+    return isinstance(num, int) and num >= PARALLEL_MIN_NEURONS and _threads() > 1
 
 
 def _threads() -> int:
