@@ -176,6 +176,40 @@ def _nan_time(backend, jit, duration, dt=0.2):
     return float(re.search(r"at t = ([\d.]+) ms", str(err.value)).group(1))
 
 
+class CopiedBeforeTheStep(HHMethod):
+    """The slides' model, but the step is handed a copy of V (V * 1), not the Variable."""
+
+    def update(self, _t, _dt, **kwargs):
+        V, m, h, n = self.integral(self.V * 1.0, self.m, self.h, self.n, _t, self.input,
+                                   dt=_dt)
+        self.spike[:] = bm.logical_and(self.V < self.V_th, V >= self.V_th)
+        self.t_last_spike[:] = bm.where(self.spike, _t, self.t_last_spike)
+        self.V[:] = V
+        self.m[:] = m
+        self.h[:] = h
+        self.n[:] = n
+        self.input[:] = 0.
+
+
+def test_jax_loop_carries_what_the_runge_kutta_step_stacks_as_one_array(_restore_backend):
+    """The JAX loop carries V, m, h, n as the rows of one array, in the step's order (the
+    new state is then written in place), and the input and last spike time apart; a
+    value the step gets as a copy is carried apart, and the run still equals jit=False."""
+    bm.use_backend("jax")
+    ends = {}
+    for cls in (HHMethod, CopiedBeforeTheStep):
+        for jit in (False, True):                   # the compiled run last: its program
+            hh = cls(3, method="rk4", monitors=["V"])
+            hh.run(5.0, inputs=["input", 10.0], dt=0.01, jit=jit)
+            ends[cls, jit] = np.asarray(hh.mon.V)
+        (program,) = hh._runner_cache.values()
+        attr = {id(v): k for k, v in vars(hh).items()}
+        stacked = [[attr.get(id(program.all_vars[i])) for i in rows] for rows in program.stacks]
+        assert stacked == ([["V", "m", "h", "n"]] if cls is HHMethod else [])
+        np.testing.assert_allclose(ends[cls, True], ends[cls, False], rtol=1e-12, atol=1e-9)
+    assert ends[HHMethod, True].max() > 0          # it fired: a run worth comparing
+
+
 @pytest.mark.parametrize("backend", ["numpy", "jax"])
 def test_compiled_run_names_the_step_of_the_nan_as_plain_python_does(backend):
     # JAX tests for NaN once per chunk of steps and runs a failing chunk again to find

@@ -117,6 +117,23 @@ def rk_attempt_source(tab: ButcherTableau, sig: Signature, name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# While the JAX loop traces one step to learn the model's layout, a list that
+# stack_state adds the values of each stacked step to (simulation/jax_loop.py);
+# None otherwise.
+STACKED: list | None = None
+
+
+def stack_state(*values):
+    """The variables of a stacked Runge-Kutta step as the rows of one array (JAX).
+
+    The JAX loop carries variables that a step stacks as rows of one array, in this
+    order: XLA then finds them stacked already and writes the new state in place."""
+    import jax.numpy as jnp
+    if STACKED is not None:
+        STACKED.append(values)
+    return jnp.stack(jnp.broadcast_arrays(*values))
+
+
 def rk_step_source_stacked(tab: ButcherTableau, sig: Signature, name: str,
                            dt_default: float) -> str:
     """The same step for JAX, with the variables stacked into one array ``y``.
@@ -131,7 +148,7 @@ def rk_step_source_stacked(tab: ButcherTableau, sig: Signature, name: str,
     lines = [f"def {name}({sig.head(dt_default)}):",
              f'    """One step of {tab.long_name} on the stacked variables y = '
              f'[{", ".join(vs)}]."""',
-             f"    y = xp.stack(xp.broadcast_arrays({', '.join(vs)}))"]
+             f"    y = stack_state({', '.join(vs)})"]
     for i in range(tab.stages):
         comb = linear_combination(tab.A[i], [f"k{j + 1}" for j in range(i)])
         arg = "y" if comb == "0" else f"(y + dt * {_group(comb)})"

@@ -97,7 +97,7 @@ def _namespace(mode: str, sig: Signature) -> dict:
         import jax
         import jax.numpy as jnp
         ns.update(xp=jnp, while_loop=jax.lax.while_loop, noise=sde.noise_jax,
-                  strong=_strong_jax)
+                  strong=_strong_jax, stack_state=codegen.stack_state)
     else:
         ns.update(xp=np, noise=sde.noise_numpy)
     return ns
