@@ -60,7 +60,7 @@ sys.path.insert(0, str(HERE))
 
 import braindyn.math as bm  # noqa: E402
 from braindyn.models import networks  # noqa: E402
-from common import load_average, machine, ratio_in_turn, run_peer, save, timed  # noqa: E402
+from common import empty_cache, load_average, machine, ratio_in_turn, run_peer, save, timed  # noqa: E402
 
 DT = 0.1            # ms
 REPEATS = 5
@@ -99,6 +99,7 @@ def braindyn_case(backend: str, duration: float) -> dict:
         net = state["net"]
         net.run(duration, inputs=net.background, dt=DT)
 
+    empty_cache()
     row = measure(first, again)
     net = state["net"]       # the rate of the last run (read outside the timing)
     spikes = np.hstack([np.asarray(getattr(net.mon, "E.spike")),

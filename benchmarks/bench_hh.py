@@ -45,7 +45,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 import braindyn.math as bm  # noqa: E402
-from common import machine, median_time, ratio_in_turn, save  # noqa: E402
+from common import empty_cache, machine, median_time, ratio_in_turn, save  # noqa: E402
 from slides_hh import HHMethod  # noqa: E402
 
 DT, T, I_EXT = 0.01, 100.0, 10.0
@@ -60,6 +60,7 @@ def braindyn_case(backend: str, n: int, repeats: int):
         bm.use_backend(backend)
         hh.V[:], hh.m[:], hh.h[:], hh.n[:] = -65.0, 0.5, 0.6, 0.32
         hh.run(T, inputs=["input", I_EXT], dt=DT)
+    empty_cache()
     t0 = time.perf_counter()
     run()
     first = time.perf_counter() - t0

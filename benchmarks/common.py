@@ -1,12 +1,15 @@
 """Timing helpers shared by the benchmark scripts (not used by the kit itself)."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import pathlib
 import platform
+import shutil
 import statistics
 import subprocess
+import tempfile
 import time
 from typing import Callable
 
@@ -47,6 +50,16 @@ def save(name: str, data: dict) -> pathlib.Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **data}, indent=2))
     return path
+
+
+def empty_cache() -> pathlib.Path:
+    """Point braindyn's disk cache (``BRAINDYN_CACHE``) at a new empty folder, removed
+    when the script ends: a "first run" after this compiles everything, as a
+    student's first run does, instead of loading what an earlier run left."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="braindyn-bench-cache-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["BRAINDYN_CACHE"] = str(folder)
+    return folder
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, float]:

@@ -177,23 +177,26 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         # small groups: compiling costs a third more, and a homework part that compiles
         # the HH model for several methods ran past its CPU limit
         inline = "always" if inline else "never"
-        ns["f"] = njit(f, inline=inline)
+        ns["f"] = njit(f, inner=True, inline=inline)
         if g is not None:
-            ns["g"] = njit(g)
+            ns["g"] = njit(g, inner=True)
         if coefficient is not None:
-            ns["f_linear"] = njit(coefficient[1])
+            ns["f_linear"] = njit(coefficient[1], inner=True)
         fn = None
         for src, nm in pieces:
             if nm == "phi1":   # the same formula, compiled without temporaries
                 ns[nm] = exponential.phi1_numba
                 continue
+            # inner: only compiled code calls a step (a model's update, integrate's
+            # loop, bm.jit); Python calls the "python" step
             if cache_dir is None:
-                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inline=inline)
+                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inner=True, inline=inline)
             else:
                 from ..math import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
-                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path)), inline=inline))
+                fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path)), inner=True,
+                                             inline=inline))
             ns[nm] = fn
     else:
         role = "the derivative" if g is None else "the drift f"

@@ -54,9 +54,14 @@ def numba_ready(func: Callable) -> Callable:
     return new
 
 
-def njit(func: Callable, **options):
-    """Compile ``func`` with Numba (the NumPy backend's compiler)."""
+def njit(func: Callable, inner: bool = False, **options):
+    """Compile ``func`` with Numba (the NumPy backend's compiler).
+
+    inner=True: a function only other compiled functions call, built without the
+    wrappers that let Python call it (those were a sixth of compiling a network)."""
     import numba
+    if inner:
+        options.update(no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
     from . import numba_support
     numba_support.register()

@@ -62,7 +62,7 @@ class Program:
         ns["np"] = np
         tr._exec(loop_src, "run_loop", ns)
         from .numba_translate import _njit
-        self.loop = _njit(ns["run_loop"], cache=cache_dir is not None)
+        self.loop = _njit(ns["run_loop"], cache=cache_dir is not None, from_python=True)
         self.source = "\n\n".join(tr.sources + [loop_src])
 
     def param_values(self) -> list:

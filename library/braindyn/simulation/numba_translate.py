@@ -530,17 +530,18 @@ def _helper(fn):
     return _helpers[key]
 
 
-def _njit(fn, parallel=False, cache=False, counted=True):
+def _njit(fn, parallel=False, cache=False, counted=True, from_python=False):
     """fn compiled by Numba.  counted=False: without Numba's reference counting
     (``_nrt=False``), for functions that make no arrays (a per-neuron loop, a
     network's list of calls).  Counted, a function called at every step counts
     each array it is handed up on entry and down on exit, with atomic
-    instructions: for one HH neuron that was a third of the step's time."""
+    instructions: for one HH neuron that was a third of the step's time.
+    from_python=False: only compiled code calls it (``njit``'s inner)."""
     from ..math.compile import njit
     options = {"parallel": True} if parallel else {}
     if not counted:
         options["_nrt"] = False
-    compiled = njit(fn, **options)
+    compiled = njit(fn, inner=not from_python, **options)
     return numba_cache.enable(compiled) if cache else compiled   # checked entries, not cache=True
 
 
