@@ -204,6 +204,26 @@ def test_jax_loop_carries_what_the_runge_kutta_step_stacks_as_one_array(_restore
     assert ends[HHMethod, True].max() > 0          # it fired: a run worth comparing
 
 
+def test_jax_loop_copies_no_carried_value_but_the_stacked_state_per_step(_restore_backend):
+    """XLA writes the carried values in place: in the loop's compiled body only the
+    stacked V, m, h, n are copied (the spike test reads the old V after the step makes
+    the new one); the input, the last spike time and the step count are not."""
+    import re
+    bm.use_backend("jax")
+    hh = HHMethod(3, method="rk4", monitors=["V"])
+    hh.run(1.0, inputs=["input", 10.0], dt=0.01, jit=True)
+    (program,) = hh._runner_cache.values()
+    compiled, handed = program.chunk, []
+    program.chunk = lambda *args: handed.append(args) or compiled(*args)
+    hh.run(1.0, inputs=["input", 10.0], dt=0.01, jit=True)       # the same program
+    text = compiled.lower(*handed[0]).compile().as_text()
+    computations = re.split(r"\n(?=\S)", text)                 # one block per computation
+    body_copies = [line.split("=")[1].split()[0] for block in computations
+                   if not block.startswith("ENTRY") for line in block.splitlines()
+                   if " copy(" in line]
+    assert body_copies in ([], ["f64[4,3]{1,0}"]), body_copies
+
+
 @pytest.mark.parametrize("backend", ["numpy", "jax"])
 def test_compiled_run_names_the_step_of_the_nan_as_plain_python_does(backend):
     # JAX tests for NaN once per chunk of steps and runs a failing chunk again to find
