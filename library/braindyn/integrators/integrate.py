@@ -117,20 +117,13 @@ def _adaptive(integral, state, t0, t1, dt, args, pack):
 
 def _compiled_loop(integral, state, ts, args, nvar):
     """The fixed-step loop, generated for the variables at hand and compiled."""
-    step = integral.compiled("jax" if backend.get_backend() == "jax" else "numba")
+    if integral.sig.has_self:
+        integral.compiled("numba")      # names the way out (compile the model)
     shape = np.shape(state[0])
     # 0-d arrays become floats, so the loop's variables keep one type in Numba
     state = tuple(float(s) if np.shape(s) == () else s for s in state)
     ys = np.zeros((len(ts),) + ((nvar,) if nvar > 1 else ()) + shape)
-    return _run_generated(step, state, ts, args, nvar, ys)
-
-
-def _run_generated(step, state, ts, args, nvar, ys):
-    """Run the loop compiled for this step function (compiled once, cached)."""
-    key = (step, nvar, len(args), backend.get_backend())
-    if key not in _loops:
-        _loops[key] = _generate_loop(step, nvar, len(args))
-    fn = _loops[key]
+    fn = _loop(integral, nvar, len(args))
     if backend.get_backend() == "jax":
         import jax.numpy as jnp
         return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
@@ -138,11 +131,56 @@ def _run_generated(step, state, ts, args, nvar, ys):
     return fn(ts, ys, *state, *args)
 
 
-def _generate_loop(step, nvar, nargs):
+def _loop(integral, nvar: int, nargs: int):
+    """The compiled loop for the integral's derivative as it is now.
+
+    Compiled code freezes the values the derivative reads from its module (Numba
+    when it compiles, JAX when it traces): they are part of the key, so a changed
+    value compiles again and the result stays that of jit=False."""
+    from ..simulation.numba_translate import _frozen_digest
+    jax = backend.get_backend() == "jax"
+    key = (integral, nvar, nargs, jax, _frozen_digest(integral.f),
+           integral.g and _frozen_digest(integral.g))
+    if key not in _loops:
+        if len(_loops) > 256:
+            _loops.clear()
+        _loops[key] = _jax_loop(integral.compiled("jax"), nvar, nargs) if jax else \
+            _numba_loop(integral, nvar, nargs, key[-2:])
+    return _loops[key]
+
+
+def _numba_loop(integral, nvar: int, nargs: int, frozen: tuple):
+    """The loop and the integral's step compiled by Numba, the machine code kept in
+    the disk cache (``math/numba_cache.py``) as a model's is: a restarted kernel
+    loads it.  The entry's folder is named by the derivative's source, the
+    functions it calls, the values frozen into it and the method."""
+    from ..math import numba_cache
+    from ..math.compile import njit
+    from ..simulation.numba_translate import user_sources, with_compiled_helpers
+    loop_src = _loop_source(nvar, nargs)
+    sources = user_sources(integral.f) + (user_sources(integral.g) if integral.g else [])
+    folder = numba_cache.program_dir(
+        [loop_src], {}, sources,
+        ("integrate", integral.method, integral.adaptive, integral.tol, integral.dt, frozen))
+    module = None if folder is None else numba_cache.module_name(folder)
+    f = with_compiled_helpers(integral.f, module)
+    g = integral.g and with_compiled_helpers(integral.g, module)
+    step, _ = integral.build("numba", f=f, g=g, cache_dir=folder, name="integrate")
+    ns = {"step": step}
+    if folder is None:
+        exec(loop_src, ns)
+        return njit(ns["loop"])
+    path = numba_cache.write_source(folder, "integrate_loop", loop_src)
+    ns["__name__"] = module
+    exec(compile(loop_src, str(path), "exec"), ns)
+    return numba_cache.enable(njit(ns["loop"]))
+
+
+def _jax_loop(step, nvar, nargs):
+    """The loop around a JAX step, compiled by jax.jit."""
     vs = [f"y{i}" for i in range(nvar)]
     ps = [f"p{i}" for i in range(nargs)]
-    if backend.get_backend() == "jax":
-        src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
+    src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
     def body(i, carry):
         {', '.join(vs)}, ys = carry
         {', '.join(vs)} = step({', '.join(vs)}, ts[i], {''.join(p + ', ' for p in ps)}dt=ts[i + 1] - ts[i])
@@ -152,19 +190,21 @@ def _generate_loop(step, nvar, nargs):
     {', '.join(vs)}, ys = fori_loop(0, ts.shape[0] - 1, body, ({', '.join(vs)}, ys))
     return ys
 """
-        import jax
-        import jax.numpy as jnp
-        ns = {"step": step, "xp": jnp, "fori_loop": jax.lax.fori_loop}
-        exec(src, ns)
-        return jax.jit(ns["loop"])
-    src = f"""def loop(ts, ys, {', '.join(vs + ps)}):
+    import jax
+    import jax.numpy as jnp
+    ns = {"step": step, "xp": jnp, "fori_loop": jax.lax.fori_loop}
+    exec(src, ns)
+    return jax.jit(ns["loop"])
+
+
+def _loop_source(nvar: int, nargs: int) -> str:
+    """The Numba loop: the step called for each interval, the state written to ys."""
+    vs = [f"y{i}" for i in range(nvar)]
+    ps = [f"p{i}" for i in range(nargs)]
+    return f"""def loop(ts, ys, {', '.join(vs + ps)}):
     {''.join(f'ys[0, {i}] = {v}; ' for i, v in enumerate(vs)) if nvar > 1 else 'ys[0] = y0'}
     for i in range(ts.shape[0] - 1):
         {', '.join(vs)} = step({', '.join(vs)}, ts[i], {''.join(p + ', ' for p in ps)}dt=ts[i + 1] - ts[i])
         {''.join(f'ys[i + 1, {i}] = {v}; ' for i, v in enumerate(vs)) if nvar > 1 else 'ys[i + 1] = y0'}
     return ys
 """
-    import numba
-    ns = {"step": step}
-    exec(src, ns)
-    return numba.njit(ns["loop"])

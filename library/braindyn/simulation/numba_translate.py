@@ -488,20 +488,32 @@ def _has_numba_overload(fn) -> bool:
 
 
 def _frozen_digest(fn, seen=None) -> tuple:
-    """The module-level values ``fn`` (and the plain functions it calls) read: Numba
-    freezes them into the machine code, so they are part of a compiled helper's key."""
+    """The values ``fn`` (and the plain functions it calls) read from outside: its
+    module's, its closure's and its defaults.  Numba freezes them into the machine
+    code, so they are part of a compiled helper's key."""
     seen = set() if seen is None else seen
     if fn in seen:
         return ()
     seen.add(fn)
+    outside = [(n, fn.__globals__.get(n)) for n in fn.__code__.co_names]
+    outside += [(n, c.cell_contents) for n, c in
+                zip(fn.__code__.co_freevars, fn.__closure__ or ()) if _filled(c)]
+    outside += [(i, value) for i, value in enumerate(fn.__defaults__ or ())]
     out = []
-    for n in fn.__code__.co_names:
-        value = fn.__globals__.get(n)
+    for n, value in outside:
         if state.kind(value) is not None:
             out.append((n, numba_cache.digest(value)))
         elif _user_function(value):
             out.append((n, _frozen_digest(value, seen)))
     return tuple(out)
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:      # a closure variable not assigned yet
+        return False
+    return True
 
 
 def forget_helpers() -> None:
@@ -516,18 +528,42 @@ def _helper(fn):
     from ..math.compile import njit
     key = (fn, _frozen_digest(fn))
     if key not in _helpers:
-        calls = {n: fn.__globals__[n] for n in fn.__code__.co_names
-                 if n in fn.__globals__ and _user_function(fn.__globals__[n])
-                 and fn.__globals__[n] is not fn}
-        if calls:
-            new_globals = dict(fn.__globals__)
-            new_globals.update({n: _helper(f) for n, f in calls.items()})
-            fn2 = types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__,
-                                     fn.__closure__)
-            _helpers[key] = njit(fn2)
-        else:
-            _helpers[key] = njit(fn)
+        _helpers[key] = njit(with_compiled_helpers(fn))
     return _helpers[key]
+
+
+def with_compiled_helpers(fn, module: str | None = None):
+    """fn itself, or where it calls plain functions, a copy of fn that calls them
+    compiled (Numba cannot call a plain Python function).  module: the copy's module
+    name (where its machine code is kept on disk: see numba_cache.module_name)."""
+    calls = {n: fn.__globals__[n] for n in fn.__code__.co_names
+             if n in fn.__globals__ and _user_function(fn.__globals__[n])
+             and fn.__globals__[n] is not fn}
+    if not calls and module is None:
+        return fn
+    new_globals = dict(fn.__globals__)
+    new_globals.update({n: _helper(f) for n, f in calls.items()})
+    if module is not None:
+        new_globals["__name__"] = module
+    return types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__,
+                              fn.__closure__)
+
+
+def user_sources(fn, seen=None) -> list:
+    """The source of fn and of every plain function it calls (None where unknown)."""
+    seen = set() if seen is None else seen
+    if fn in seen:
+        return []
+    seen.add(fn)
+    try:
+        out = [inspect.getsource(fn)]
+    except (OSError, TypeError):
+        out = [None]
+    for n in fn.__code__.co_names:
+        value = fn.__globals__.get(n)
+        if _user_function(value):
+            out += user_sources(value, seen)
+    return out
 
 
 def _njit(fn, parallel=False, cache=False, counted=True, from_python=False):
