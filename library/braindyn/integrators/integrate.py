@@ -137,10 +137,10 @@ def _loop(integral, nvar: int, nargs: int):
     Compiled code freezes the values the derivative reads from its module (Numba
     when it compiles, JAX when it traces): they are part of the key, so a changed
     value compiles again and the result stays that of jit=False."""
-    from ..simulation.numba_translate import _frozen_digest
+    from ..math.plain_functions import frozen_digest
     jax = backend.get_backend() == "jax"
-    key = (integral, nvar, nargs, jax, _frozen_digest(integral.f),
-           integral.g and _frozen_digest(integral.g))
+    key = (integral, nvar, nargs, jax, frozen_digest(integral.f),
+           integral.g and frozen_digest(integral.g))
     if key not in _loops:
         if len(_loops) > 256:
             _loops.clear()
@@ -156,7 +156,7 @@ def _numba_loop(integral, nvar: int, nargs: int, frozen: tuple):
     functions it calls, the values frozen into it and the method."""
     from ..math import numba_cache
     from ..math.compile import njit
-    from ..simulation.numba_translate import user_sources, with_compiled_helpers
+    from ..math.plain_functions import user_sources, with_compiled_helpers
     loop_src = _loop_source(nvar, nargs)
     sources = user_sources(integral.f) + (user_sources(integral.g) if integral.g else [])
     folder = numba_cache.program_dir(

@@ -245,7 +245,7 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
                     # a per-neuron function that makes an array after all (np.where on
                     # numbers makes a 0-d array): build the program again with reference
                     # counting everywhere; an error then is the student's
-                    from .numba_translate import forget_helpers
+                    from ..math.plain_functions import forget_helpers
                     forget_helpers()
                     prog = program(root, in_specs, mon_specs, every, counted=True, retry=True)
                     root._last_source = prog.source

@@ -42,6 +42,8 @@ from ..integrators.odeint import BoundIntegral, Integrator
 from ..integrators.rewrite import IntegerPowers
 from ..math.variable import Variable
 from ..math import numba_cache
+from ..math.plain_functions import (NUMBA_MODULES, compiled_helper, frozen_digest,
+                                    user_function)
 from . import scalarize, state
 from .base import DynamicalSystem, Network
 from .errors import CompileError
@@ -52,9 +54,6 @@ from .errors import CompileError
 PARALLEL_MIN_NEURONS = 1000
 
 # Modules whose functions Numba compiles itself (np.exp, math.exp, bm.exp).
-_NUMBA_MODULES = ("numpy", "math", "cmath", "braindyn.math", "numba")
-
-
 class _Marker(ast.AST):
     """A resolved ``self.<...>`` that is callable: an integral or a method."""
     _fields = ()
@@ -78,16 +77,6 @@ def _callable_identity(value):
     if isinstance(value, types.MethodType):
         return value.__func__
     return value
-
-
-def _user_function(fn) -> bool:
-    """A plain Python function of the student (or of the kit's models), which the
-    translation compiles; not one that Numba compiles or overloads itself."""
-    if not isinstance(fn, types.FunctionType):
-        return False
-    module = getattr(fn, "__module__", "") or ""
-    return not any(module == m or module.startswith(m + ".") for m in _NUMBA_MODULES) \
-        and not _has_numba_overload(fn)
 
 
 def code_names(root: DynamicalSystem) -> dict[int, str]:
@@ -378,7 +367,7 @@ class Translator:
             if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)):
                 continue
             fn = ns.get(n.func.id)
-            if not _user_function(fn) or n.func.id in self.shared:
+            if not user_function(fn) or n.func.id in self.shared:
                 continue
             try:
                 fdef = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
@@ -439,7 +428,7 @@ class Translator:
                 self.helper_sources.append(inspect.getsource(fn))
             except (OSError, TypeError):
                 self.helper_sources.append(None)  # unknown source: no disk cache
-            self.shared[name] = _helper(fn)
+            self.shared[name] = compiled_helper(fn)
         return name
 
     def _freeze_globals(self, fn, seen=None) -> None:
@@ -455,7 +444,7 @@ class Translator:
                 if state.kind(value) is not None:
                     self.frozen_globals[(id(fn.__globals__), n)] = (
                         fn.__globals__, n, numba_cache.digest(value))
-                elif _user_function(value):
+                elif user_function(value):
                     self._freeze_globals(value, seen)
 
     def _compile_helpers(self, ns, tree):
@@ -465,105 +454,15 @@ class Translator:
             if not isinstance(n, ast.Name):
                 continue
             value = ns.get(n.id)
-            if _user_function(value) and n.id not in self.shared:
+            if user_function(value) and n.id not in self.shared:
                 self._freeze_globals(value)
                 try:
                     self.helper_sources.append(inspect.getsource(value))
                 except (OSError, TypeError):
                     self.helper_sources.append(None)  # unknown source: no disk cache
-                ns[n.id] = _helper(value)
+                ns[n.id] = compiled_helper(value)
             elif isinstance(value, JitFunction):
                 ns[n.id] = value._compile_numba()
-
-
-_helpers: dict = {}
-
-
-def _has_numba_overload(fn) -> bool:
-    """True for a function with an ``@numba.extending.overload`` (such as
-    models.delivery.pre2post_sum): Numba compiles the overload, so compiling the
-    Python body instead would be wrong (it may branch on the backend)."""
-    from numba.core.typing.templates import builtin_registry
-    return any(f is fn for f, _ in builtin_registry.globals)
-
-
-def _frozen_digest(fn, seen=None) -> tuple:
-    """The values ``fn`` (and the plain functions it calls) read from outside: its
-    module's, its closure's and its defaults.  Numba freezes them into the machine
-    code, so they are part of a compiled helper's key."""
-    seen = set() if seen is None else seen
-    if fn in seen:
-        return ()
-    seen.add(fn)
-    outside = [(n, fn.__globals__.get(n)) for n in fn.__code__.co_names]
-    outside += [(n, c.cell_contents) for n, c in
-                zip(fn.__code__.co_freevars, fn.__closure__ or ()) if _filled(c)]
-    outside += [(i, value) for i, value in enumerate(fn.__defaults__ or ())]
-    out = []
-    for n, value in outside:
-        if state.kind(value) is not None:
-            out.append((n, numba_cache.digest(value)))
-        elif _user_function(value):
-            out.append((n, _frozen_digest(value, seen)))
-    return tuple(out)
-
-
-def _filled(cell) -> bool:
-    try:
-        cell.cell_contents
-    except ValueError:      # a closure variable not assigned yet
-        return False
-    return True
-
-
-def forget_helpers() -> None:
-    """Drop the compiled helpers: a helper typed inside a function without reference
-    counting took that setting (Numba passes it on to what a function calls) and
-    remembers its failure to make an array there."""
-    _helpers.clear()
-
-
-def _helper(fn):
-    """A plain function compiled with Numba, with the plain functions it calls."""
-    from ..math.compile import njit
-    key = (fn, _frozen_digest(fn))
-    if key not in _helpers:
-        _helpers[key] = njit(with_compiled_helpers(fn))
-    return _helpers[key]
-
-
-def with_compiled_helpers(fn, module: str | None = None):
-    """fn itself, or where it calls plain functions, a copy of fn that calls them
-    compiled (Numba cannot call a plain Python function).  module: the copy's module
-    name (where its machine code is kept on disk: see numba_cache.module_name)."""
-    calls = {n: fn.__globals__[n] for n in fn.__code__.co_names
-             if n in fn.__globals__ and _user_function(fn.__globals__[n])
-             and fn.__globals__[n] is not fn}
-    if not calls and module is None:
-        return fn
-    new_globals = dict(fn.__globals__)
-    new_globals.update({n: _helper(f) for n, f in calls.items()})
-    if module is not None:
-        new_globals["__name__"] = module
-    return types.FunctionType(fn.__code__, new_globals, fn.__name__, fn.__defaults__,
-                              fn.__closure__)
-
-
-def user_sources(fn, seen=None) -> list:
-    """The source of fn and of every plain function it calls (None where unknown)."""
-    seen = set() if seen is None else seen
-    if fn in seen:
-        return []
-    seen.add(fn)
-    try:
-        out = [inspect.getsource(fn)]
-    except (OSError, TypeError):
-        out = [None]
-    for n in fn.__code__.co_names:
-        value = fn.__globals__.get(n)
-        if _user_function(value):
-            out += user_sources(value, seen)
-    return out
 
 
 def _njit(fn, parallel=False, cache=False, counted=True, from_python=False):
@@ -758,7 +657,7 @@ class _SelfRewriter(ast.NodeTransformer):
             module = self._user_module(node)
             if module is not None:
                 value = getattr(module, node.attr, None)
-                if _user_function(value):       # mymodel.rates(...)
+                if user_function(value):       # mymodel.rates(...)
                     name = f"{module.__name__.split('.')[-1]}_{node.attr}"
                     self.extra_ns[name] = value
                     return ast.Name(id=name, ctx=ast.Load())
@@ -779,7 +678,7 @@ class _SelfRewriter(ast.NodeTransformer):
             module = self.globals.get(node.value.id)
             if isinstance(module, types.ModuleType) and not any(
                     module.__name__ == m or module.__name__.startswith(m + ".")
-                    for m in _NUMBA_MODULES):
+                    for m in NUMBA_MODULES):
                 return module
         return None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..math.plain_functions import kind  # noqa: F401  (what a program is specialised on)
 from ..math.variable import Variable
 
 
@@ -24,25 +25,6 @@ def state_variables(root) -> list:
                 seen.add(id(var))
                 out.append((node, attr, var))
     return out
-
-
-def kind(value):
-    """What compiled code is specialised on for a parameter value, or None when the
-    value cannot be passed to compiled code (strings, None, objects)."""
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, (int, np.integer)):
-        return "int"
-    if isinstance(value, (float, np.floating)):
-        return "float"
-    if isinstance(value, (complex, np.complexfloating)):
-        return "complex"
-    if isinstance(value, np.ndarray):
-        return ("array", value.shape, value.dtype.str)
-    if isinstance(value, tuple) and value and all(
-            not isinstance(v, (tuple, np.ndarray)) and kind(v) is not None for v in value):
-        return ("tuple",) + tuple(kind(v) for v in value)
-    return None
 
 
 def as_argument(value):
