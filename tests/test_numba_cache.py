@@ -242,3 +242,42 @@ def test_two_cached_programs_of_one_model_in_one_process_keep_their_constants(tm
     assert abs(fast - lif_interval(8, 2)) < 0.1 and abs(slow - lif_interval(15, 5)) < 0.1
     assert run("8:2", "15:5") == [fast, slow]
     assert run("15:5", "8:2") == [slow, fast]
+
+
+NESTED = textwrap.dedent("""
+    import braindyn as bp
+    import braindyn.math as bm
+
+    def inner(v):
+        return {k} * v
+
+    def rate(v):            # the helper the model calls; it calls inner
+        return inner(v) + 1.0
+
+    class Leak(bp.NeuGroup):
+        def __init__(self):
+            super().__init__(1)
+            self.V = bm.Variable(bm.zeros(1))
+
+        def update(self, t, dt):
+            self.V.value = self.V + dt * (rate(self.V) - self.V)
+""")
+RUN_NESTED = "from nested_model import Leak\n" \
+    "for jit in (True, False):\n    m = Leak(); m.run(1.0, dt=0.1, jit=jit); print(float(m.V[0]))"
+
+
+def test_a_changed_helper_of_a_helper_is_compiled_again_in_a_new_process(tmp_path):
+    """The disk cache's key covers the source of every helper a model reaches, not only
+    those its update calls: else a new process loaded the old machine code."""
+    env = dict(os.environ, BRAINDYN_CACHE=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(tmp_path)] + sys.path))
+    ends = []
+    for k in ("1.0", "2.0"):
+        (tmp_path / "nested_model.py").write_text(NESTED.format(k=k))
+        out = subprocess.run([sys.executable, "-c", RUN_NESTED], capture_output=True,
+                             text=True, env=env, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        compiled, plain = map(float, out.stdout.split())
+        assert compiled == pytest.approx(plain, rel=1e-12)
+        ends.append(compiled)
+    assert ends[1] > ends[0] + 0.5          # inner's change took effect

@@ -43,7 +43,7 @@ from ..integrators.rewrite import IntegerPowers
 from ..math.variable import Variable
 from ..math import numba_cache
 from ..math.plain_functions import (NUMBA_MODULES, compiled_helper, frozen_digest,
-                                    user_function)
+                                    user_function, user_sources)
 from . import scalarize, state
 from .base import DynamicalSystem, Network
 from .errors import CompileError
@@ -53,7 +53,7 @@ from .errors import CompileError
 # parallel loop only adds the cost of starting it at every step.
 PARALLEL_MIN_NEURONS = 1000
 
-# Modules whose functions Numba compiles itself (np.exp, math.exp, bm.exp).
+
 class _Marker(ast.AST):
     """A resolved ``self.<...>`` that is callable: an integral or a method."""
     _fields = ()
@@ -424,10 +424,8 @@ class Translator:
         name = f"{label}"
         if name not in self.shared:
             self._freeze_globals(fn)
-            try:
-                self.helper_sources.append(inspect.getsource(fn))
-            except (OSError, TypeError):
-                self.helper_sources.append(None)  # unknown source: no disk cache
+            # with the helpers it calls (None where unknown: no disk cache)
+            self.helper_sources += user_sources(fn)
             self.shared[name] = compiled_helper(fn)
         return name
 
@@ -456,10 +454,7 @@ class Translator:
             value = ns.get(n.id)
             if user_function(value) and n.id not in self.shared:
                 self._freeze_globals(value)
-                try:
-                    self.helper_sources.append(inspect.getsource(value))
-                except (OSError, TypeError):
-                    self.helper_sources.append(None)  # unknown source: no disk cache
+                self.helper_sources += user_sources(value)    # and what it calls
                 ns[n.id] = compiled_helper(value)
             elif isinstance(value, JitFunction):
                 ns[n.id] = value._compile_numba()
