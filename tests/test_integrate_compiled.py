@@ -1,7 +1,11 @@
 """``bp.integrate(..., jit=True)`` gives the numbers of ``jit=False``: after a module
 value the derivative reads has changed, with helper functions it calls, and loaded
-from the disk cache by a new process."""
+from the disk cache by a new process.  A derivative that cannot be compiled is
+refused with a short message naming the student's line and the way out (jit=False),
+as is a ``bm.jit`` function."""
 import os
+import pathlib
+import re
 import subprocess
 import sys
 import textwrap
@@ -38,6 +42,32 @@ def closure_with_setter():
         nonlocal drive
         drive = value
     return f, set_drive
+
+
+TABLE = {"drive": 1.0}   # a dict: Numba cannot compile a function that reads it
+
+
+def reads_a_dict(y, t):
+    return -y + TABLE["drive"]       # <- dict
+
+
+def branches(y, t):
+    if y > 0.5:                      # <- if
+        return -y
+    return 1.0 - y
+
+
+def line_of(marker):
+    lines = pathlib.Path(__file__).read_text().splitlines()
+    return next(i + 1 for i, text in enumerate(lines) if text.rstrip().endswith(marker))
+
+
+def assert_names_the_line(err, marker, *words):
+    msg = str(err)
+    assert len(msg.splitlines()) <= 5 and "Traceback" not in msg, msg
+    assert re.search(rf"test_integrate_compiled\.py, line {line_of(marker)}\b", msg), msg
+    for w in words:
+        assert w in msg, f"the message does not say {w!r}:\n{msg}"
 
 
 def solve(f, jit, args=()):
@@ -115,3 +145,28 @@ def test_a_new_process_loads_the_compiled_loop_from_disk(tmp_path):
                                        .replace("1.0 + np.exp", "2.0 + np.exp"))
     hits, misses, _ = run()
     assert (hits, misses) == (0, 1), "a changed helper is compiled again, not loaded"
+
+
+def test_a_derivative_numba_cannot_compile_is_refused_naming_its_line():
+    solve(reads_a_dict, jit=False)                      # plain Python runs it
+    with pytest.raises(bp.CompileError) as info:
+        solve(reads_a_dict, jit=True)
+    assert_names_the_line(info.value, "# <- dict", "dict", "jit=False")
+
+
+def test_a_python_if_on_the_jax_backend_is_refused_naming_its_line(_restore_backend):
+    bm.use_backend("jax")
+    solve(branches, jit=False)
+    with pytest.raises(bp.CompileError) as info:
+        solve(branches, jit=True)
+    assert_names_the_line(info.value, "# <- if", "bm.where", "jit=False")
+
+
+@pytest.mark.parametrize("backend, f, marker, why", [("numpy", reads_a_dict, "# <- dict", "dict"),
+                                                     ("jax", branches, "# <- if", "bm.where")])
+def test_a_bm_jit_function_that_cannot_compile_is_refused_naming_its_line(
+        backend, f, marker, why, _restore_backend):
+    bm.use_backend(backend)
+    with pytest.raises(bp.CompileError) as info:
+        bm.jit(f)(1.0, 0.0)
+    assert_names_the_line(info.value, marker, why, "plain function")

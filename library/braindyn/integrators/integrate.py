@@ -126,9 +126,25 @@ def _compiled_loop(integral, state, ts, args, nvar):
     fn = _loop(integral, nvar, len(args))
     if backend.get_backend() == "jax":
         import jax.numpy as jnp
-        return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
-                             *[jnp.asarray(s) for s in state], *args))
-    return fn(ts, ys, *state, *args)
+        import jax
+        try:
+            return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
+                                 *[jnp.asarray(s) for s in state], *args))
+        except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+                jax.errors.TracerArrayConversionError) as err:   # raised while tracing
+            from ..math.compile import explain_jax
+            raise explain_jax(err, "call integrate(..., jit=False)") from None
+    try:
+        return fn(ts, ys, *state, *args)
+    except Exception as err:   # Numba types the loop and the derivative at the first call
+        if not type(err).__module__.startswith("numba"):
+            raise
+        from ..math.compile import explain_numba
+        raise explain_numba(
+            err, f"{integral.f.__qualname__}",
+            "Write the derivative with numbers, NumPy arrays and bm functions (no dicts, "
+            "lists or objects), or call integrate(..., jit=False), which runs your Python "
+            "as written.") from None
 
 
 def _loop(integral, nvar: int, nargs: int):

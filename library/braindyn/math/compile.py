@@ -10,11 +10,99 @@ The backend is looked up at the first call, not at decoration.
 from __future__ import annotations
 
 import functools
+import linecache
+import os
+import re
+import traceback
 import types
 from typing import Any, Callable
 
 from . import backend
 from .variable import Variable, unwrap
+
+
+_BRAINDYN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class CompileError(RuntimeError):
+    """Code could not be compiled; the message says why and what to try."""
+
+
+def source_line(filename: str, lineno: int) -> str:
+    """'file.py, line 12: <the code>' for a place in the student's code."""
+    text = linecache.getline(filename, lineno).strip()
+    short = os.path.basename(filename) if not filename.startswith("<") else filename
+    return f"{short}, line {lineno}: {text}" if text else f"{short}, line {lineno}"
+
+
+def numba_reason(message: str) -> str:
+    """The line of a Numba error that says what is wrong (its first lines only
+    name the compiler pass that failed)."""
+    reason = next((ln.strip() for ln in message.splitlines()
+                   if ln.strip() and not ln.startswith(("Failed in", "- Resolution",
+                                                        "During:", "File "))), "")
+    return re.sub(r"\x1b\[[0-9;]*m", "", reason)[:300]
+
+
+def explain_numba(err: Exception, what: str, fix: str) -> CompileError:
+    """Numba's error as a short message: the student's first line that it names
+    (not braindyn's generated code, not Numba's), the reason, and ``fix``."""
+    import numba
+
+    from . import numba_cache
+    message = str(err)
+    machinery = [_BRAINDYN, os.path.dirname(os.path.abspath(numba.__file__))]
+    if numba_cache.cache_root() is not None:      # braindyn's generated sources
+        machinery.append(os.path.abspath(numba_cache.cache_root()))
+    where = None
+    for filename, line in re.findall(r'File "([^"]+)", line (\d+)', message):
+        path = os.path.abspath(filename)
+        if not filename.startswith("<") and not any(path.startswith(m + os.sep)
+                                                    for m in machinery):
+            where = source_line(path, int(line))
+            break
+    return CompileError(f"Numba cannot compile {where or what}\n  ({numba_reason(message)})\n"
+                        f"{fix}")
+
+
+# Frames in these folders are the machinery, never the student's line.
+_MACHINERY = (os.sep + "jax" + os.sep, os.sep + "jaxlib" + os.sep, os.sep + "numpy" + os.sep,
+              os.sep + "numba" + os.sep,
+              os.path.join("braindyn", "simulation") + os.sep,
+              os.path.join("braindyn", "math") + os.sep,
+              os.path.join("braindyn", "integrators") + os.sep)
+
+
+def students_frame(tb) -> tuple[str, int] | None:
+    """(file, line) of the innermost frame of a traceback that is not machinery."""
+    found = None
+    for frame, lineno in traceback.walk_tb(tb):
+        name = frame.f_code.co_filename
+        if not any(part in name for part in _MACHINERY) and not name.startswith("<braindyn"):
+            found = (name, lineno)
+    return found
+
+
+def explain_jax(err: Exception, plain: str = "run with jit=False") -> CompileError:
+    """A JAX tracer error as a short message naming the student's line; ``plain``
+    says how to run the same code uncompiled."""
+    where = students_frame(err.__traceback__)
+    line = f" at {source_line(*where)}" if where else ""
+    import jax
+    if isinstance(err, jax.errors.TracerBoolConversionError):
+        what = ("a Python `if` (or `and`/`or`/`while`) tests a value that changes during the "
+                "run")
+        fix = ("write it with bm.where(condition, value_if_true, value_if_false) on whole "
+               f"arrays, e.g. V = bm.where(V > V_th, V_reset, V), or {plain}")
+    elif isinstance(err, jax.errors.TracerIntegerConversionError):
+        what = "a value that changes during the run is used as a Python int (an index or size)"
+        fix = f"index with arrays (bm.where, boolean masks), or {plain}"
+    else:
+        what = ("a NumPy or math function (np.exp, math.exp, float(...)) is given an array "
+                "that changes during the run")
+        fix = ("call the bm function of the same name (bm.exp instead of np.exp or "
+               f"math.exp), which works on both backends, or {plain}")
+    return CompileError(f"On the JAX backend {what}{line}.\nFix: {fix}.")
 
 
 def _unwrap_args(args):
@@ -117,9 +205,23 @@ class JitFunction:
         if backend.get_backend() == "jax":
             from . import random
             var = random.DEFAULT_KEY
-            out, var._value = self._compile_jax()(var._value, *args, **kwargs)
+            import jax
+            try:
+                out, var._value = self._compile_jax()(var._value, *args, **kwargs)
+            except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+                    jax.errors.TracerArrayConversionError) as err:   # raised while tracing
+                raise explain_jax(err, "call the plain function") from None
             return out
-        return self._compile_numba()(*args, **kwargs)
+        try:
+            return self._compile_numba()(*args, **kwargs)
+        except Exception as err:  # Numba types the function at its first call
+            if not type(err).__module__.startswith("numba"):
+                raise
+            raise explain_numba(
+                err, self.func.__qualname__,
+                "Write it with numbers, NumPy arrays and bm functions (no dicts, lists or "
+                "objects), or call the plain function, which runs your Python as "
+                "written.") from None
 
     def __repr__(self):
         return f"<bm.jit of {self.func.__qualname__}>"

@@ -38,6 +38,7 @@ import numpy as np
 from ..integrators import codegen
 from ..math.variable import Variable
 from ..math import numba_cache
+from ..math.compile import explain_jax
 from .errors import CompileError, nan_error, source_line, students_frame
 from .state import apply_input, check_still_variables, state_variables
 
@@ -498,27 +499,6 @@ def _source(root) -> str:
     return "\n".join(parts)
 
 
-def _explain(err: Exception) -> CompileError:
-    """A JAX tracer error as a short message naming the student's line."""
-    where = students_frame(err.__traceback__)
-    line = f" at {source_line(*where)}" if where else ""
-    import jax
-    if isinstance(err, jax.errors.TracerBoolConversionError):
-        what = ("a Python `if` (or `and`/`or`/`while`) tests a value that changes during the "
-                "run")
-        fix = ("write it with bm.where(condition, value_if_true, value_if_false) on whole "
-               "arrays, e.g. V = bm.where(V > V_th, V_reset, V), or run with jit=False")
-    elif isinstance(err, jax.errors.TracerIntegerConversionError):
-        what = "a value that changes during the run is used as a Python int (an index or size)"
-        fix = "index with arrays (bm.where, boolean masks), or run with jit=False"
-    else:
-        what = ("a NumPy or math function (np.exp, math.exp, float(...)) is given an array "
-                "that changes during the run")
-        fix = ("call the bm function of the same name (bm.exp instead of np.exp or "
-               "math.exp), which works on both backends, or run with jit=False")
-    return CompileError(f"On the JAX backend {what}{line}.\nFix: {fix}.")
-
-
 def _names_on_line(where) -> set:
     """The attribute names on a line of the student's code (``if self.sigma > 0:``)."""
     import ast
@@ -554,7 +534,7 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
             leaves = getattr(err, "_braindyn_leaves", None) or parameters(root, static)[0]
             more = {leaf.key for leaf in leaves if leaf.attr in names} - static
             if not more:
-                raise _explain(err) from None
+                raise explain_jax(err) from None
             static = static | more
             root._jax_static = static
 

@@ -25,6 +25,7 @@ import re
 import numpy as np
 
 from ..math import numba_cache
+from ..math.compile import numba_reason
 from . import state
 from .errors import CompileError, nan_error, source_line
 from .numba_translate import Translator
@@ -96,12 +97,8 @@ class Program:
             if found and int(line) in found[1]:
                 where = source_line(found[0], found[1][int(line)])
                 break
-        reason = next((ln.strip() for ln in message.splitlines()
-                       if ln.strip() and not ln.startswith(("Failed in", "- Resolution",
-                                                            "During:", "File "))), "")
-        reason = re.sub(r"\x1b\[[0-9;]*m", "", reason)[:300]
         return CompileError(
-            f"Numba cannot compile {where or 'this model'}\n  ({reason})\n"
+            f"Numba cannot compile {where or 'this model'}\n  ({numba_reason(message)})\n"
             f"Write this line with NumPy operations on numbers and arrays, or run with "
             f"jit=False, which runs your Python as written (model.show_code() shows the "
             f"translated code).")
