@@ -165,6 +165,19 @@ def test_nan_stops_the_run_with_time_dt_and_advice(backend, jit):
         hh.run(100.0, inputs=["input", 10], dt=0.2, jit=jit)
 
 
+@pytest.mark.parametrize("backend,jit", MODES)
+def test_a_division_by_zero_stops_the_run_as_the_nan_of_plain_numpy_does(backend, jit):
+    """C = 0: NumPy's V / C is inf (jit=False); compiled code must not raise Python's
+    ZeroDivisionError instead (Numba's default), but stop at the same step."""
+    bm.use_backend(backend)
+    hh = HHMethod(1, method="rk4")
+    hh.C = 0.0
+    with pytest.raises(bp.SimulationError, match=r"HHMethod\d+\.V became NaN or inf at "
+                                                 r"t = 0.01 ms \(dt = 0.01 ms\)"):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hh.run(1.0, inputs=["input", 10], dt=0.01, jit=jit)
+
+
 def _nan_time(backend, jit, duration, dt=0.2):
     """When HH with Euler at dt = 0.2 ms, at rest for 250 ms, then driven, becomes NaN."""
     bm.use_backend(backend)

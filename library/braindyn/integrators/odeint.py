@@ -120,7 +120,8 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
               g: Callable | None = None, sde_method: str | None = None,
               name: str | None = None, cache_dir=None,
               file_prefix: str | None = None,
-              f_source: str | None = None, inline: bool = False) -> tuple[Callable, str]:
+              f_source: str | None = None, inline: bool = False,
+              error_model: str = "python") -> tuple[Callable, str]:
     """Build the step function of a method for one derivative, in one mode.
 
     mode: 'python' (plain Python on NumPy), 'jax' (traceable by JAX) or
@@ -130,6 +131,8 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
     ``<file_prefix>_<function>.py`` (file_prefix defaults to the method's name).
     f_source: f's source where inspect cannot read it (code the simulators generate).
     inline (Numba only): compile the step and f to be inlined where they are called.
+    error_model (Numba only): 'python' raises ZeroDivisionError as Python does on
+    numbers; 'numpy' gives inf or NaN as NumPy does on arrays (a model's Variables).
     """
     base = name or (sde_method if sde_method else info.name)
     ns = _namespace(mode, sig)
@@ -177,11 +180,11 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
         # small groups: compiling costs a third more, and a homework part that compiles
         # the HH model for several methods ran past its CPU limit
         inline = "always" if inline else "never"
-        ns["f"] = njit(f, inner=True, inline=inline)
+        ns["f"] = njit(f, inner=True, inline=inline, error_model=error_model)
         if g is not None:
-            ns["g"] = njit(g, inner=True)
+            ns["g"] = njit(g, inner=True, error_model=error_model)
         if coefficient is not None:
-            ns["f_linear"] = njit(coefficient[1], inner=True)
+            ns["f_linear"] = njit(coefficient[1], inner=True, error_model=error_model)
         fn = None
         for src, nm in pieces:
             if nm == "phi1":   # the same formula, compiled without temporaries
@@ -190,13 +193,14 @@ def make_step(info: registry.MethodInfo, sig: Signature, f: Callable, mode: str,
             # inner: only compiled code calls a step (a model's update, integrate's
             # loop, bm.jit); Python calls the "python" step
             if cache_dir is None:
-                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inner=True, inline=inline)
+                fn = njit(_exec(src, nm, ns, f"<braindyn {nm}>"), inner=True, inline=inline,
+                          error_model=error_model)
             else:
                 from ..math import numba_cache
                 path = numba_cache.write_source(cache_dir, f"{file_prefix or base}_{nm}", src)
                 ns["__name__"] = numba_cache.module_name(cache_dir)  # see there
                 fn = numba_cache.enable(njit(_exec(src, nm, ns, str(path)), inner=True,
-                                             inline=inline))
+                                             inline=inline, error_model=error_model))
             ns[nm] = fn
     else:
         role = "the derivative" if g is None else "the drift f"
@@ -266,7 +270,8 @@ class Integrator:
     # -- building ---------------------------------------------------------
     def build(self, mode: str, f: Callable | None = None, sig: Signature | None = None,
               g: Callable | None = None, cache_dir=None, name: str | None = None,
-              f_source: str | None = None, inline: bool = False) -> tuple[Callable, str]:
+              f_source: str | None = None, inline: bool = False,
+              error_model: str = "python") -> tuple[Callable, str]:
         """The step function and its source in a mode ('python', 'jax', 'numba'),
         optionally for another derivative (the simulators pass ``self``-free ones).
 
@@ -278,7 +283,8 @@ class Integrator:
         return make_step(self.info, sig or self.sig, f or self.f, mode, dt_default=self.dt,
                          adaptive=self.adaptive, tol=self.tol, g=g or self.g,
                          sde_method=self.sde_method, name=self.method, cache_dir=cache_dir,
-                         file_prefix=name, f_source=f_source, inline=inline)
+                         file_prefix=name, f_source=f_source, inline=inline,
+                         error_model=error_model)
 
     def compiled(self, mode: str) -> Callable:
         if mode not in self._built:

@@ -409,7 +409,7 @@ class Translator:
         # (integrators/odeint.make_step); a small group saves the compile time instead
         step, source = integ.build("numba", f=python_f, sig=sig, cache_dir=self.cache_dir,
                                    name=name, f_source=self.codes.get(f_name),
-                                   inline=_large_group(node))
+                                   inline=_large_group(node), error_model="numpy")
         if node is not None and f_name in self.elementwise:
             self.elementwise.add(name)
         self.shared[name] = step
@@ -468,7 +468,12 @@ def _njit(fn, parallel=False, cache=False, counted=True, from_python=False):
     instructions: for one HH neuron that was a third of the step's time.
     from_python=False: only compiled code calls it (``njit``'s inner)."""
     from ..math.compile import njit
-    options = {"parallel": True} if parallel else {}
+    # a model's Variables are NumPy arrays: x / 0 gives inf or NaN with jit=False, and
+    # the run stops with the NaN message; Numba's default (Python's ZeroDivisionError)
+    # also tests every divisor at every step
+    options = {"error_model": "numpy"}
+    if parallel:
+        options["parallel"] = True
     if not counted:
         options["_nrt"] = False
     compiled = njit(fn, inner=not from_python, **options)

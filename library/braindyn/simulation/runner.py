@@ -85,7 +85,9 @@ def run(root, duration, inputs=(), dt=None, report=0.0, jit=True, monitors=None,
     finally:
         if progress is not None:
             progress.close()
-    ts = t0 + dt * every * np.arange(1, n_records + 1)
+    ts = np.arange(1, n_records + 1, dtype=float)   # t0 + dt * every * k, without temporaries
+    ts *= dt * every
+    ts += t0
     _store(root, ts, records, mon_specs, dt)
 
 

@@ -86,7 +86,9 @@ def parse_inputs(root, inputs, n_steps: int) -> list[InputSpec]:
         node, attr = resolve_target(root, key)
         shape = vars(node)[attr].shape
         value = np.asarray(value, dtype=np.float64)
-        if kind == "fix":
+        if kind == "fix" and value.ndim == 0:
+            value = np.full(shape, value)    # the common case, in one call
+        elif kind == "fix":
             try:
                 value = np.ascontiguousarray(np.broadcast_to(value, shape))
             except ValueError:
