@@ -15,7 +15,7 @@ no ``pow`` call), and a ``jax.lax.scan`` over stacked state, written the same wa
 Two hand-written Numba loops: the RK4 step alone, and the same loop doing all the
 work of the slides' class (the spike flag and the time of the last spike too).
 Targets (runtime and networks issues), re-run against re-run, from runs of each
-taken in turn (``common.ratio_in_turn``; 1 neuron: ten runs at a time): 1 neuron on the
+taken in turn (``common.ratio_in_turn``; 1 neuron: fifteen batches of ten runs): 1 neuron on the
 NumPy backend within 1.3x of the hand Numba loop (the ratio against both loops
 is printed); 10,000 neurons on the NumPy backend within 1.3x of the hand Numba
 loop run on the same number of threads (``prange`` over the neurons, as
@@ -50,6 +50,8 @@ from slides_hh import HHMethod  # noqa: E402
 
 DT, T, I_EXT = 0.01, 100.0, 10.0
 PAIRS = 5      # runs of each taken in turn for the large-group targets
+PAIRS_ONE = 15  # for one neuron (a batch of ten runs takes 25 ms): the median of five
+               # such ratios moved 1.20-1.41 between runs a minute apart
 
 
 def braindyn_case(backend: str, n: int, repeats: int):
@@ -249,11 +251,11 @@ def main():
         # within minutes (the same 1-neuron loop took 2.6-3.9 ms), and two threads
         # waiting for each other at every step feel any other load; a 1-neuron run
         # (a few ms) is timed ten at a time
-        batch = 10 if n == 1 else 1
+        batch, pairs = (10, PAIRS_ONE) if n == 1 else (1, PAIRS)
         in_turn[n] = {"numpy": ratio_in_turn(_batch(runs["numpy"], batch),
-                                             _batch(runs["hand numba"], batch), PAIRS),
+                                             _batch(runs["hand numba"], batch), pairs),
                       "jax": ratio_in_turn(_batch(runs["jax"], batch),
-                                           _batch(runs["hand jax"], batch), PAIRS)}
+                                           _batch(runs["hand jax"], batch), pairs)}
         for name in () if "--no-peers" in sys.argv else ("brian2", "brainpy"):
             res = peer(name, n)
             if res is None:
@@ -288,7 +290,7 @@ def main():
             " (target <= 1.15: " + ("met" if ratio <= 1.15 else "NOT met") + ")"
         print(f"  {n} neuron(s): braindyn JAX / hand-written JAX scan = {ratio:.2f}{verdict}")
     print(f"  (braindyn / hand-written: medians of {PAIRS} runs of each taken in turn; "
-          f"1 neuron: 10 runs at a time)")
+          f"1 neuron: {PAIRS_ONE} batches of 10 runs)")
     print("written to", save("hh" + ("_quick" if quick else ""),
                              {"rows": rows, "in_turn": {str(k): v for k, v in in_turn.items()}}))
 

@@ -273,6 +273,11 @@ def test_bad_input_is_named(backend, jit):
     net = bp.Network(E=HHMethod(2, method="rk4"))
     with pytest.raises(ValueError, match=r"no system named 'X'.*E"):
         net.run(1.0, inputs=("X.input", 1.0), jit=jit)
+    for index, says in [([2], r"in \[0, 2\), got 2\.\.2"), ([0, -1], r"in \[0, 2\), got -1\.\.0"),
+                        ([0.5], "a 1-D list of ints"), ([], "a 1-D list of ints"),
+                        ([[0]], "a 1-D list of ints")]:
+        with pytest.raises(ValueError, match=r"monitor 'V': indices must be " + says):
+            hh.run(1.0, monitors=[("V", index)], jit=jit)
 
 
 class Replacer(bp.NeuGroup):

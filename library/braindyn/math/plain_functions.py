@@ -26,6 +26,8 @@ _helpers: dict = {}
 def kind(value):
     """What compiled code is specialised on for a parameter value, or None when the
     value cannot be passed to compiled code (strings, None, objects)."""
+    if type(value) is float:     # most parameters, checked before each compiled run
+        return "float"
     if isinstance(value, (bool, np.bool_)):
         return "bool"
     if isinstance(value, (int, np.integer)):

@@ -14,6 +14,8 @@ array of the backend.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import backend
@@ -89,7 +91,7 @@ class Variable:
 
     @property
     def shape(self):
-        return np.shape(self._value)
+        return self._value.shape     # an array (NumPy, JAX or a tracer) or a NumPy scalar
 
     @property
     def dtype(self):
@@ -101,7 +103,7 @@ class Variable:
 
     @property
     def size(self):
-        return int(np.prod(self.shape))
+        return math.prod(self.shape)
 
     def __len__(self):
         return len(self._value)

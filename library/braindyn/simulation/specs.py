@@ -159,7 +159,15 @@ def parse_monitors(root, run_monitors) -> list[MonitorSpec]:
         spike_key = _rate_of(owner, key)
         node, attr = resolve_target(owner, spike_key or key)
         var = vars(node)[attr]
-        if index is not None:
+        if isinstance(index, list) and index and all(type(i) is int for i in index):
+            # the usual [0, 3]: checked in Python, one array made (NumPy's checks
+            # below cost more than the rest of a short run's preparation)
+            size = var.size
+            if any(i < 0 or i >= size for i in index):
+                raise ValueError(f"monitor {key!r}: indices must be in [0, {size}), got "
+                                 f"{min(index)}..{max(index)}")
+            index = np.array(index, dtype=np.int64)
+        elif index is not None:
             index = np.asarray(index)
             if index.dtype == bool:
                 index = np.nonzero(index.ravel())[0]
