@@ -126,13 +126,12 @@ def _compiled_loop(integral, state, ts, args, nvar):
     fn = _loop(integral, nvar, len(args))
     if backend.get_backend() == "jax":
         import jax.numpy as jnp
-        import jax
+
+        from ..math.compile import explain_jax, jax_tracing_errors
         try:
             return np.asarray(fn(jnp.asarray(ts), jnp.asarray(ys),
                                  *[jnp.asarray(s) for s in state], *args))
-        except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
-                jax.errors.TracerArrayConversionError) as err:   # raised while tracing
-            from ..math.compile import explain_jax
+        except jax_tracing_errors() as err:
             raise explain_jax(err, "call integrate(..., jit=False)") from None
     try:
         return fn(ts, ys, *state, *args)

@@ -83,6 +83,15 @@ def students_frame(tb) -> tuple[str, int] | None:
     return found
 
 
+def jax_tracing_errors() -> tuple:
+    """What JAX raises while tracing code that needs a concrete value (a Python
+    ``if`` on an array, an array as an index, ``np.exp`` of an array); an
+    ``except`` clause evaluates this only when an error is on its way."""
+    import jax
+    return (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
+            jax.errors.TracerArrayConversionError)
+
+
 def explain_jax(err: Exception, plain: str = "run with jit=False") -> CompileError:
     """A JAX tracer error as a short message naming the student's line; ``plain``
     says how to run the same code uncompiled."""
@@ -205,11 +214,9 @@ class JitFunction:
         if backend.get_backend() == "jax":
             from . import random
             var = random.DEFAULT_KEY
-            import jax
             try:
                 out, var._value = self._compile_jax()(var._value, *args, **kwargs)
-            except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
-                    jax.errors.TracerArrayConversionError) as err:   # raised while tracing
+            except jax_tracing_errors() as err:
                 raise explain_jax(err, "call the plain function") from None
             return out
         try:

@@ -38,7 +38,7 @@ import numpy as np
 from ..integrators import codegen
 from ..math.variable import Variable
 from ..math import numba_cache
-from ..math.compile import explain_jax
+from ..math.compile import explain_jax, jax_tracing_errors
 from .errors import CompileError, nan_error, source_line, students_frame
 from .state import apply_input, check_still_variables, state_variables
 
@@ -522,13 +522,11 @@ def run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress):
     """Run on JAX.  A float parameter that the code tests in Python (``if self.sigma
     > 0:``, a switch) cannot be traced: it is made part of the structure (a new
     value traces again) and the run starts over; a Variable tested so is refused."""
-    import jax
     static = getattr(root, "_jax_static", set())
     while True:
         try:
             return _run(root, t0, dt, n_steps, every, in_specs, mon_specs, progress, static)
-        except (jax.errors.ConcretizationTypeError, jax.errors.TracerIntegerConversionError,
-                jax.errors.TracerArrayConversionError) as err:
+        except jax_tracing_errors() as err:
             root._runner_cache.clear()
             names = _names_on_line(students_frame(err.__traceback__))
             leaves = getattr(err, "_braindyn_leaves", None) or parameters(root, static)[0]
